@@ -1,0 +1,38 @@
+package hv.api.device;
+
+import hv.api.platform.GuestClock;
+import hv.api.platform.MachineControl;
+
+/**
+ * What HV gives a device when creating it: its placement, its interrupt, guest memory for DMA,
+ * the clock, the console and machine controls. Nothing else of HV is reachable from a plugin.
+ */
+public interface DeviceContext {
+
+    /** A unique instance name, e.g. {@code virtio-blk0}; used in logs and snapshot sections. */
+    String instanceName();
+
+    /** The base of the MMIO window HV assigned (from the provider's {@link Placement}). */
+    long mmioBase();
+
+    long mmioSize();
+
+    /** The PLIC source number HV assigned. */
+    int irq();
+
+    InterruptLine interruptLine();
+
+    GuestMemory guestMemory();
+
+    GuestClock clock();
+
+    HostConsole console();
+
+    MachineControl machine();
+
+    /** The name of the VM, stable across runs; devices derive e.g. a MAC address from it. */
+    String vmName();
+
+    /** A logger for the device; goes to stderr, never to the guest console. */
+    System.Logger logger();
+}

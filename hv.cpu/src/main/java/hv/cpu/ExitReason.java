@@ -1,0 +1,15 @@
+package hv.cpu;
+
+/** Why a hart stopped running guest code and returned to the VMM (cf. KVM's exit reasons). */
+public enum ExitReason {
+    /** ecall from S-mode in hypervisor mode (HV is the SBI), or from U-mode in process mode (a syscall). */
+    ECALL,
+    /** The guest executed WFI with nothing pending: the VMM parks the thread until an interrupt. */
+    WFI,
+    /** The instruction budget ran out (lets the VMM pause, snapshot, check tohost, ...). */
+    BUDGET,
+    /** ebreak while a debugger is attached. */
+    BREAKPOINT,
+    /** The core hit a condition it cannot emulate (a bug): the VM stops with a message. */
+    INTERNAL_ERROR
+}

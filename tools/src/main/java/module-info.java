@@ -1,0 +1,12 @@
+/** The command-line tools: the {@code hv} launcher (run, exec, dtb, devices, switch, version). */
+module hv.tools {
+    requires hv.api;
+    requires hv.hosts;
+    requires hv.devices;
+    requires info.picocli;
+    requires io.netty.transport;
+    requires io.netty.codec;
+    requires io.netty.handler;
+
+    opens hv.tools to info.picocli;
+}
