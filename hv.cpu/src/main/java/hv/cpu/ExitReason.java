@@ -8,6 +8,12 @@ public enum ExitReason {
     WFI,
     /** The instruction budget ran out (lets the VMM pause, snapshot, check tohost, ...). */
     BUDGET,
+    /**
+     * A trap that the VMM handles instead of the guest: in process-VM mode every exception taken
+     * from U-mode (page fault, illegal instruction, ...) exits with this reason; the hart keeps the
+     * cause and tval for the VMM.
+     */
+    TRAP,
     /** ebreak while a debugger is attached. */
     BREAKPOINT,
     /** The core hit a condition it cannot emulate (a bug): the VM stops with a message. */
