@@ -3,6 +3,7 @@ module hv.tools {
     requires hv.api;
     requires hv.hosts;
     requires hv.devices;
+    requires hv.procvm;
     requires info.picocli;
     requires io.netty.transport;
     requires io.netty.codec;

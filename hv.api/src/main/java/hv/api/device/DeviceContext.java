@@ -33,6 +33,14 @@ public interface DeviceContext {
     /** The name of the VM, stable across runs; devices derive e.g. a MAC address from it. */
     String vmName();
 
+    /**
+     * A network backend provider by type ({@code stream}, {@code dgram}, {@code switch}, ...), found
+     * across all plugin layers; a NIC frontend opens its backend through this.
+     *
+     * @throws DeviceConfigException when no backend of that type is installed
+     */
+    hv.api.net.NetworkBackendProvider networkBackend(String type) throws DeviceConfigException;
+
     /** A logger for the device; goes to stderr, never to the guest console. */
     System.Logger logger();
 }
