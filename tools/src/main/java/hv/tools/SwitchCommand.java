@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code hv switch}: a virtual L2 learning switch that VMs join with {@code --net switch,connect=HOST:PORT}. */
-@Command(name = "switch", description = {
+@Command(name = "switch", mixinStandardHelpOptions = true, description = {
         "Run a virtual Ethernet switch (MAC learning with ageing, flooding of broadcast/multicast/unknown unicast).",
         "VMs join with --net switch,connect=HOST:PORT; QEMU VMs with -netdev stream,server=off,addr.type=inet,addr.host=HOST,addr.port=PORT.",
         "Type 'stats' (or 'quit') on stdin; per-port counters are also printed on exit."})
