@@ -19,8 +19,8 @@ record IsaString(String base, List<String> extensions) {
         }
         String[] parts = s.split("_");
         String single = parts[0].substring(4);
-        if (single.isEmpty() || (single.charAt(0) != 'i' && single.charAt(0) != 'e')) {
-            throw new IllegalArgumentException("ISA string must name the base (i or e) first: " + isa);
+        if (single.isEmpty() || "ieg".indexOf(single.charAt(0)) < 0) {
+            throw new IllegalArgumentException("ISA string must name the base (i, e or g) first: " + isa);
         }
         List<String> ext = new ArrayList<>();
         for (char c : single.toCharArray()) {
@@ -44,6 +44,6 @@ record IsaString(String base, List<String> extensions) {
                 ext.add(parts[i]);
             }
         }
-        return new IsaString(s.substring(0, 4) + single.charAt(0), List.copyOf(ext));
+        return new IsaString(s.substring(0, 4) + (single.charAt(0) == 'e' ? 'e' : 'i'), List.copyOf(ext));
     }
 }
