@@ -505,12 +505,14 @@ public final class VirtioMmioTransport implements MmioHandler, VirtioContext {
     /** Starts a device reset; status reads 0 once the device has quiesced. */
     public void beginReset() {
         int token;
+        boolean wasRunning;
         synchronized (this) {
             if (resetting) {
                 return;
             }
             resetting = true;
             token = ++resetToken;
+            wasRunning = (status & VirtioStatus.DRIVER_OK) != 0;
             for (Virtqueue q : queues) {
                 q.reset(); // no new pops start; a pop in flight keeps its old, checked layout
             }
@@ -519,6 +521,11 @@ public final class VirtioMmioTransport implements MmioHandler, VirtioContext {
             device.reset(() -> completeReset(token));
         } catch (RuntimeException e) {
             log.log(System.Logger.Level.ERROR, name + ": device reset failed", e);
+            completeReset(token);
+        }
+        if (!wasRunning) {
+            // Never activated: nothing can be in flight, and status may already read 0, so the
+            // driver would not wait. Finish now; the device's own callback becomes a no-op.
             completeReset(token);
         }
     }
@@ -531,14 +538,14 @@ public final class VirtioMmioTransport implements MmioHandler, VirtioContext {
             for (Virtqueue q : queues) {
                 q.reset();
             }
-            status = 0;
             deviceFeaturesSel = 0;
             driverFeaturesSel = 0;
             driverFeatures = 0;
             negotiatedFeatures = 0;
             queueSel = 0;
             interruptStatus.set(0);
-            resetting = false;
+            resetting = false; // before status: a driver that sees 0 may write at once
+            status = 0;
         }
         syncLine();
     }

@@ -388,7 +388,7 @@ public final class Virtqueue {
             int now = usedIdx;
             if (l.eventIdx) {
                 int event = mem.readU16(l.avail + 4 + 2L * l.size) & 0xffff;
-                need = !signalledValid || needEvent(event, now, old);
+                need = needEvent(event, now, old);
             } else {
                 int flags = mem.readU16(l.avail) & 0xffff;
                 need = now != old && (flags & AVAIL_F_NO_INTERRUPT) == 0;
