@@ -127,6 +127,13 @@ final class EchoDevice implements VirtioDevice {
 
     /** The promises of Virtqueue.pop: every buffer in RAM, no wrap, readable before writable. */
     private void check(DescriptorChain c) {
+        long readable = 0;
+        for (int i = 0; i < c.readableSegmentCount(); i++) {
+            readable += c.length(i);
+        }
+        if (readable != c.readableBytes()) {
+            violations.add("readable segments are not the chain's first ones (readable after writable)");
+        }
         boolean writable = false;
         for (int i = 0; i < c.segmentCount(); i++) {
             long a = c.address(i);
