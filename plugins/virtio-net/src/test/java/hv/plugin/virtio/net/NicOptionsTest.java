@@ -50,7 +50,7 @@ class NicOptionsTest {
     }
 
     @Test
-    void theProviderRefusesUnknownBackendsAndUnknownBackendOptions() {
+    void theProviderRefusesUnknownBackendsAndUnknownBackendOptions() throws Exception {
         NetTestContext ctx = new NetTestContext("virtio-net0", "vm");
         VirtioNetProvider p = new VirtioNetProvider();
         DeviceConfigException e = assertThrows(DeviceConfigException.class, () -> p.create(ctx, DeviceOptions.parse("virtio-net,net=carrier-pigeon")));
