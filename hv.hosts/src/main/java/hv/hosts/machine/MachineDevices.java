@@ -49,6 +49,11 @@ final class MachineDevices {
         }
         List<DeviceOptions> all = new ArrayList<>();
         for (String type : PLATFORM_DEVICES) {
+            if (catalog.find(type).isEmpty()) {
+                System.getLogger("hv.hosts").log(System.Logger.Level.WARNING,
+                        "platform device '" + type + "' has no plugin in the plugins folder; the machine will lack it");
+                continue;
+            }
             if (specs.stream().noneMatch(o -> o.deviceType().equals(type))) {
                 all.add(new DeviceOptions(type, Map.of()));
             }
