@@ -177,6 +177,7 @@ public final class VcpuThread implements Runnable {
                 sbi.handle(hart.hartId(), hart.x);
             }
             case WFI -> {
+                listener.sliceEnded(this); // a guest that signals HTIF and then idles must still be seen
                 if (mailbox.isEmpty()) {
                     hart.awaitInterrupt(MAX_WFI_NANOS);
                 }
