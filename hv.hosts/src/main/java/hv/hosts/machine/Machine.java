@@ -198,6 +198,9 @@ public final class Machine {
         for (VcpuThread v : vcpus) {
             v.start("hv-vcpu-" + v.hart().hartId());
         }
+        if (System.getenv("HV_MONITOR") != null) {
+            startMonitor();
+        }
         VmOutcome outcome;
         try {
             outcome = lifecycle.await();
@@ -221,6 +224,27 @@ public final class Machine {
         }
         assert h0 != null;
         return outcome;
+    }
+
+    /** Debug aid (HV_MONITOR=1): prints each hart's pc, privilege and instret every second. */
+    private void startMonitor() {
+        Thread t = new Thread(() -> {
+            while (!lifecycle.ended()) {
+                StringBuilder sb = new StringBuilder("hv: monitor:");
+                for (VcpuThread v : vcpus) {
+                    Hart h = v.hart();
+                    sb.append(String.format(" [%d %s pc=%x priv=%d ret=%d scause=%x sepc=%x mie=%x stimecmp=%x time=%x]", h.hartId(), v.state(), h.pc, h.priv, h.retired, h.scause, h.sepc, h.mie, h.stimecmp, clock.mtime()));
+                }
+                System.err.println(sb);
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "hv-monitor");
+        t.setDaemon(true);
+        t.start();
     }
 
     private void printStats() {
