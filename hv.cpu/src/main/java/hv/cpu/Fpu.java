@@ -165,7 +165,7 @@ final class Fpu {
             case FNMSUB_D -> f[rd] = Fp64.fnmsub(a, b, f[rs3(e)], rm(h, e), fl);
             case FNMADD_D -> f[rd] = Fp64.fnmadd(a, b, f[rs3(e)], rm(h, e), fl);
             case FCVT_S_D -> f[rd] = box(Fp64.toFp32(a, rm(h, e), fl));
-            case FCVT_D_S -> f[rd] = Fp32.toFp64(unbox(a), rm(h, e), fl);
+            case FCVT_D_S -> f[rd] = Fp32.toFp64(unbox(a), fl);
             default -> throw h.illegal();
         }
         int flags = fl.bits;
