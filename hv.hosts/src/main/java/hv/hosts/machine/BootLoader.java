@@ -3,7 +3,7 @@ package hv.hosts.machine;
 import hv.api.config.VmConfig;
 import hv.cpu.Hart;
 import hv.cpu.elf.ElfException;
-import hv.cpu.elf.ElfImage;
+import hv.cpu.elf.ElfFile;
 import hv.hosts.VmConfigException;
 import hv.hosts.boot.BootException;
 import hv.hosts.boot.BootLayout;
@@ -52,8 +52,8 @@ final class BootLoader {
         if (firmware) {
             Path fw = Path.of(bios);
             byte[] fwBytes = read("--bios", fw);
-            if (ElfImage.isElf(fwBytes)) {
-                ElfImage elf = parseElf(fw, fwBytes);
+            if (isElf(fwBytes)) {
+                ElfFile elf = parseElf(fw, fwBytes);
                 occupiedEnd = loadElf(fw, elf, ram);
                 firmwareEntry = elf.entry();
             } else {
@@ -82,8 +82,8 @@ final class BootLoader {
             ram.write(load, kernel);
             kernelEntry = load;
             occupiedEnd = Math.max(occupiedEnd, end);
-        } else if (ElfImage.isElf(kernel)) {
-            ElfImage elf = parseElf(kernelPath, kernel);
+        } else if (isElf(kernel)) {
+            ElfFile elf = parseElf(kernelPath, kernel);
             long end = loadElf(kernelPath, elf, ram);
             kernelEntry = elf.entry();
             occupiedEnd = Math.max(occupiedEnd, end);
@@ -124,6 +124,10 @@ final class BootLoader {
         return new BootPlan(kernelEntry, Hart.PRIV_S, false, layout.dtbAddress(), 0, tohost);
     }
 
+    private static boolean isElf(byte[] d) {
+        return d.length >= 4 && d[0] == 0x7f && d[1] == 'E' && d[2] == 'L' && d[3] == 'F';
+    }
+
     private static byte[] read(String option, Path p) throws VmConfigException {
         try {
             return Files.readAllBytes(p);
@@ -134,21 +138,21 @@ final class BootLoader {
         }
     }
 
-    private static ElfImage parseElf(Path p, byte[] bytes) throws VmConfigException {
+    private static ElfFile parseElf(Path p, byte[] bytes) throws VmConfigException {
         try {
-            return ElfImage.parse(bytes);
+            return ElfFile.parse(bytes);
         } catch (ElfException e) {
             throw new VmConfigException(p + ": " + e.getMessage());
         }
     }
 
-    private static long loadElf(Path p, ElfImage elf, GuestRam ram) throws VmConfigException {
+    private static long loadElf(Path p, ElfFile elf, GuestRam ram) throws VmConfigException {
         long end = RAM_BASE;
-        for (ElfImage.Segment s : elf.loadSegments()) {
-            long start = s.physicalAddress();
-            long segEnd = start + s.memorySize();
+        for (ElfFile.Segment s : elf.loadSegments()) {
+            long start = s.paddr();
+            long segEnd = start + s.memsz();
             requireRam(p, start, segEnd, ram);
-            ram.write(start, elf.segmentBytes(s));
+            ram.write(start, elf.fileBytes(s));
             // bss: RAM is zero at power-on and we load each image once, so nothing to clear.
             end = Math.max(end, segEnd);
         }
