@@ -36,13 +36,15 @@ class FpDifferentialTest {
     @Test
     void matchesRiscvOnRandomCorpus() throws Exception {
         long seed = Long.getLong("hv.fp.seed", System.nanoTime());
-        int count = Integer.getInteger("hv.fp.cases", 40_000);
+        int count = Integer.getInteger("hv.fp.cases", 60_000);
         System.err.println("FpDifferentialTest: seed " + seed + " (replay with -Dhv.fp.seed=" + seed + "), " + count + " cases");
 
         Path oracle = buildOracle();
         List<Case> cases = corpus(seed, count);
         List<String> expected = runOracle(oracle, cases);
         assertEquals(cases.size(), expected.size(), "oracle output lines");
+
+        assertCorpusReachesEveryFlag(cases, expected);
 
         List<String> failures = new ArrayList<>();
         int mismatches = 0;
@@ -62,6 +64,39 @@ class FpDifferentialTest {
             fail("seed " + seed + ": " + mismatches + " of " + cases.size()
                     + " cases differ from RISC-V (op rm a b c -> result flags):\n  "
                     + String.join("\n  ", failures));
+        }
+    }
+
+    /**
+     * Guards the corpus itself: a generator that stopped producing overflows, tiny results or
+     * invalid operations would let this test pass while checking nothing hard.
+     */
+    private static void assertCorpusReachesEveryFlag(List<Case> cases, List<String> expected) {
+        java.util.Map<String, Integer> seen = new java.util.TreeMap<>();
+        for (int i = 0; i < cases.size(); i++) {
+            int flags = Integer.parseInt(expected.get(i).substring(17), 16);
+            seen.merge(cases.get(i).op(), flags, (x, y) -> x | y);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String op : List.of("add", "sub", "mul", "div", "fmadd", "fmsub", "fnmsub", "fnmadd")) {
+            for (String fmt : List.of("d.", "s.")) {
+                // a tiny sum or difference is always exact, so add/sub can never underflow
+                boolean sum = op.equals("add") || op.equals("sub");
+                int want = FpFlags.NX | FpFlags.OF | FpFlags.NV | (sum ? 0 : FpFlags.UF)
+                        | (op.equals("div") ? FpFlags.DZ : 0);
+                int got = seen.getOrDefault(fmt + op, 0);
+                if ((got & want) != want) {
+                    missing.add(fmt + op + " only reached flags " + new FpFlags(got));
+                }
+            }
+        }
+        for (String op : List.of("d.to.s", "d.cvt.w", "s.cvt.wu", "d.cvt.lu", "s.cvt.l")) {
+            if ((seen.getOrDefault(op, 0) & (FpFlags.NX | FpFlags.NV)) != (FpFlags.NX | FpFlags.NV)) {
+                missing.add(op + " only reached flags " + new FpFlags(seen.getOrDefault(op, 0)));
+            }
+        }
+        if (cases.size() >= 10_000 && !missing.isEmpty()) {
+            fail("corpus too weak: " + missing);
         }
     }
 
