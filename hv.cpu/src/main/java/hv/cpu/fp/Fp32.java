@@ -69,23 +69,32 @@ public final class Fp32 {
      * {@code errSign} the sign of {@code exact - v}. v is nonzero and finite.
      */
     private static int round(double v, int errSign, int rm, FpFlags fl) {
+        if (rm == RNE) {
+            float f = (float) v;
+            float af = Math.abs(f);
+            if (af >= 0x1p-125f && af <= Float.MAX_VALUE) {
+                // the cast is the single rounding unless v sits exactly on a binary32 midpoint
+                // while the exact value does not (then the error decides the direction)
+                if (errSign == 0) {
+                    if (f != v) {
+                        fl.bits |= NX;
+                    }
+                    return Float.floatToRawIntBits(f);
+                }
+                if ((Double.doubleToRawLongBits(v) & 0x1fff_ffffL) != 0x1000_0000L) {
+                    fl.bits |= NX;
+                    return Float.floatToRawIntBits(f);
+                }
+            }
+        }
+        return roundExact(v, errSign, rm, fl);
+    }
+
+    private static int roundExact(double v, int errSign, int rm, FpFlags fl) {
         if (errSign == 0) {
             float f = (float) v;
             if (f == v) {
                 return Float.floatToRawIntBits(f);  // exact, no flags even if subnormal
-            }
-        }
-        if (rm == RNE) {
-            // (float) v is the single rounding unless v sits exactly on a binary32 midpoint while
-            // the exact value does not (then the error decides the direction).
-            long vb = Double.doubleToRawLongBits(v);
-            if (errSign == 0 || (vb & 0x1fff_ffffL) != 0x1000_0000L) {
-                float f = (float) v;
-                float af = Math.abs(f);
-                if (af >= 0x1p-125f && af <= Float.MAX_VALUE) {
-                    fl.bits |= NX;
-                    return Float.floatToRawIntBits(f);
-                }
             }
         }
         boolean neg = v < 0;
@@ -388,15 +397,22 @@ public final class Fp32 {
     /** fcvt.s.l. */
     public static int fromInt64(long v, int rm, FpFlags fl) {
         if (v == (v << 40) >> 40) {
-            return Float.floatToRawIntBits((float) v); // |v| < 2^23: exact
+            return Float.floatToRawIntBits((float) v); // |v| <= 2^23: exact
+        }
+        if (rm == RNE) {
+            float x = v;                            // the JLS long->float conversion is RNE
+            if (x == 0x1p63f || (long) x != v) {
+                fl.bits |= NX;
+            }
+            return Float.floatToRawIntBits(x);
         }
         return fromMagnitude(v < 0, v < 0 ? -v : v, rm, fl);
     }
 
     /** fcvt.s.lu. */
     public static int fromUint64(long v, int rm, FpFlags fl) {
-        if (v >>> 23 == 0) {
-            return Float.floatToRawIntBits((float) v);
+        if (v >= 0) {
+            return fromInt64(v, rm, fl);
         }
         return fromMagnitude(false, v, rm, fl);
     }
