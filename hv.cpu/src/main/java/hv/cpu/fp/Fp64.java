@@ -167,10 +167,13 @@ public final class Fp64 {
         return bits(r);
     }
 
-    /** Exact integer addition of two finite values, then one rounding. */
+    /** Exact integer addition of two finite values, then one rounding (the overflow path). */
     static long addExact(long a, long b, int rm, FpFlags fl) {
         if (isZero(a) || isZero(b)) {
-            return bits(d(a) + d(b)); // only reached for overflow, so the other operand is huge
+            if (!isZero(a) || !isZero(b)) {
+                return isZero(a) ? b : a;           // x + 0 = x exactly
+            }
+            return rm == RDN ? a | b : a & b;       // IEEE 754 6.3 signs of zero sums
         }
         long ma = significand(a);
         long mb = significand(b);
@@ -316,7 +319,13 @@ public final class Fp64 {
         if (isZero(a)) {
             return sign;
         }
+        return divExact(a, b, rm, fl);
+    }
+
+    /** Division of finite nonzero values for any magnitudes, by scaling into [1,2). */
+    static long divExact(long a, long b, int rm, FpFlags fl) {
         // Scale both operands into [1,2): the quotient and its remainder are then exact doubles.
+        long sign = (a ^ b) & SIGN;
         long ma = significand(a);
         long mb = significand(b);
         int la = Long.numberOfLeadingZeros(ma) - 11;
@@ -435,10 +444,11 @@ public final class Fp64 {
                 return rm == RDN ? SIGN : 0;
             }
         }
-        return fmaSlow(a, b, c, rm, fl);
+        return fmaExact(a, b, c, rm, fl);
     }
 
-    private static long fmaSlow(long a, long b, long c, int rm, FpFlags fl) {
+    /** a*b + c for any operands, exactly with BigInteger, then one rounding (the rare path). */
+    static long fmaExact(long a, long b, long c, int rm, FpFlags fl) {
         boolean infTimesZero = (isInf(a) && isZero(b)) || (isZero(a) && isInf(b));
         if (isNaN(a) || isNaN(b) || isNaN(c)) {
             // RISC-V: inf*0 raises NV even when the addend is a quiet NaN.

@@ -183,7 +183,8 @@ class FpDifferentialTest {
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail(CC + " failed to build the FP oracle:\n" + log);
+            fail(CC + " failed to build the FP oracle (a static build also needs the Debian package"
+                    + " libc6-dev-riscv64-cross):\n" + log);
         }
         Files.move(tmp, binary, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         return binary;
