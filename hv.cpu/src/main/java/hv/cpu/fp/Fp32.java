@@ -65,29 +65,25 @@ public final class Fp32 {
     }
 
     /**
-     * Rounds {@code v + err} to binary32, where v is the nearest double to the exact result and
-     * {@code errSign} the sign of {@code exact - v}. v is nonzero and finite.
+     * Rounds the exact value {@code v + e} to binary32, where v is the nearest double to it and
+     * only the sign of {@code err} is meaningful: the sign of {@code e} (0 if v is exact).
+     * v is nonzero and finite.
      */
-    private static int round(double v, int errSign, int rm, FpFlags fl) {
+    private static int round(double v, double err, int rm, FpFlags fl) {
         if (rm == RNE) {
             float f = (float) v;
             float af = Math.abs(f);
-            if (af >= 0x1p-125f && af <= Float.MAX_VALUE) {
-                // the cast is the single rounding unless v sits exactly on a binary32 midpoint
-                // while the exact value does not (then the error decides the direction)
-                if (errSign == 0) {
-                    if (f != v) {
-                        fl.bits |= NX;
-                    }
-                    return Float.floatToRawIntBits(f);
-                }
-                if ((Double.doubleToRawLongBits(v) & 0x1fff_ffffL) != 0x1000_0000L) {
+            // the cast is the single rounding unless v sits exactly on a binary32 midpoint
+            // while the exact value does not (then the error decides the direction)
+            if (af >= 0x1p-125f && af <= Float.MAX_VALUE
+                    && (err == 0 || (Double.doubleToRawLongBits(v) & 0x1fff_ffffL) != 0x1000_0000L)) {
+                if (f != v || err != 0) {
                     fl.bits |= NX;
-                    return Float.floatToRawIntBits(f);
                 }
+                return Float.floatToRawIntBits(f);
             }
         }
-        return roundExact(v, errSign, rm, fl);
+        return roundExact(v, err > 0 ? 1 : err < 0 ? -1 : 0, rm, fl);
     }
 
     private static int roundExact(double v, int errSign, int rm, FpFlags fl) {
@@ -100,10 +96,6 @@ public final class Fp32 {
         boolean neg = v < 0;
         return (int) RoundPack.packDouble(neg, Math.abs(v), neg ? -errSign : errSign, 0, rm, fl,
                 RoundPack.P32, RoundPack.EMIN32, RoundPack.EMAX32, 31);
-    }
-
-    private static int sign(double err) {
-        return err > 0 ? 1 : err < 0 ? -1 : 0;
     }
 
     // ------------------------------------------------------------------------------ add / sub
@@ -123,7 +115,7 @@ public final class Fp32 {
             return Float.floatToRawIntBits((float) s);
         }
         double err = Math.abs(x) >= Math.abs(y) ? y - (s - x) : x - (s - y);
-        return round(s, sign(err), rm, fl);
+        return round(s, err, rm, fl);
     }
 
     public static int sub(int a, int b, int rm, FpFlags fl) {
@@ -186,7 +178,7 @@ public final class Fp32 {
         double y = w(b);
         double q = x / y;
         double rem = Math.fma(-q, y, x);            // exact for binary32 operands
-        return round(q, y > 0 ? sign(rem) : -sign(rem), rm, fl);
+        return round(q, y > 0 ? rem : -rem, rm, fl);   // sign of x/y - q
     }
 
     // ---------------------------------------------------------------------------- square root
@@ -207,7 +199,7 @@ public final class Fp32 {
         double x = w(a);
         double r = Math.sqrt(x);
         double rem = Math.fma(-r, r, x);
-        return round(r, sign(rem), rm, fl);
+        return round(r, rem, rm, fl);
     }
 
     // ----------------------------------------------------------------------- fused multiply-add
@@ -243,7 +235,7 @@ public final class Fp32 {
             return Float.floatToRawIntBits((float) s);
         }
         double err = Math.abs(p) >= Math.abs(z) ? z - (s - p) : p - (s - z);
-        return round(s, sign(err), rm, fl);
+        return round(s, err, rm, fl);
     }
 
     private static int fmaSpecial(int a, int b, int c, FpFlags fl) {
