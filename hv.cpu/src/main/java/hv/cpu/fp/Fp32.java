@@ -100,6 +100,7 @@ public final class Fp32 {
 
     // ------------------------------------------------------------------------------ add / sub
 
+    /** fadd.s. */
     public static int add(int a, int b, int rm, FpFlags fl) {
         if (special(a) || special(b)) {
             return addSpecial(a, b, fl);
@@ -118,6 +119,7 @@ public final class Fp32 {
         return round(s, err, rm, fl);
     }
 
+    /** fsub.s: a + (-b), so NaN and zero-sign rules are those of the sum. */
     public static int sub(int a, int b, int rm, FpFlags fl) {
         return add(a, b ^ SIGN, rm, fl);
     }
@@ -134,6 +136,7 @@ public final class Fp32 {
 
     // -------------------------------------------------------------------------------- multiply
 
+    /** fmul.s. */
     public static int mul(int a, int b, int rm, FpFlags fl) {
         if (special(a) || special(b)) {
             if (isNaN(a) || isNaN(b)) {
@@ -153,6 +156,7 @@ public final class Fp32 {
 
     // -------------------------------------------------------------------------------- divide
 
+    /** fdiv.s: DZ only for a finite nonzero dividend over zero. */
     public static int div(int a, int b, int rm, FpFlags fl) {
         int sign = (a ^ b) & SIGN;
         if (special(a) || special(b)) {
@@ -183,6 +187,7 @@ public final class Fp32 {
 
     // ---------------------------------------------------------------------------- square root
 
+    /** fsqrt.s: sqrt(-0) = -0; any other negative operand is invalid. */
     public static int sqrt(int a, int rm, FpFlags fl) {
         if (isNaN(a)) {
             return nan(a, a, fl);
@@ -204,18 +209,22 @@ public final class Fp32 {
 
     // ----------------------------------------------------------------------- fused multiply-add
 
+    /** fmadd.s: a*b + c with one rounding. */
     public static int fmadd(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a, b, c, rm, fl);
     }
 
+    /** fmsub.s: a*b - c with one rounding. */
     public static int fmsub(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a, b, c ^ SIGN, rm, fl);
     }
 
+    /** fnmsub.s: -(a*b) + c with one rounding. */
     public static int fnmsub(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a ^ SIGN, b, c, rm, fl);
     }
 
+    /** fnmadd.s: -(a*b) - c with one rounding. */
     public static int fnmadd(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a ^ SIGN, b, c ^ SIGN, rm, fl);
     }

@@ -124,6 +124,7 @@ public final class Fp64 {
 
     // ------------------------------------------------------------------------------ add / sub
 
+    /** fadd.d. */
     public static long add(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -143,6 +144,7 @@ public final class Fp64 {
         return addSpecial(a, b, r, rm, fl);
     }
 
+    /** fsub.d: a + (-b), so NaN and zero-sign rules are those of the sum. */
     public static long sub(long a, long b, int rm, FpFlags fl) {
         return add(a, b ^ SIGN, rm, fl);
     }
@@ -224,6 +226,7 @@ public final class Fp64 {
 
     // -------------------------------------------------------------------------------- multiply
 
+    /** fmul.d. */
     public static long mul(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -279,6 +282,7 @@ public final class Fp64 {
 
     // -------------------------------------------------------------------------------- divide
 
+    /** fdiv.d: DZ only for a finite nonzero dividend over zero. */
     public static long div(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -342,6 +346,7 @@ public final class Fp64 {
 
     // ---------------------------------------------------------------------------- square root
 
+    /** fsqrt.d: sqrt(-0) = -0; any other negative operand is invalid. */
     public static long sqrt(long a, int rm, FpFlags fl) {
         double x = d(a);
         if (x >= ERR_MIN && x <= Double.MAX_VALUE) {
