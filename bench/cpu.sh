@@ -44,6 +44,13 @@ timed_run() {
   read -r T_WALL u s <"$tf"
   T_CPU="$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')"
 }
+# The bare-metal runtime fails with 128 + mcause on an unexpected exception (guests/common/test.h).
+explain_status() {
+  case "$1" in
+    124) echo " (timeout ${2}s)" ;;
+    1[2-4][0-9]|15[01]) echo " (the guest took an unexpected trap, mcause $(($1 - 128)))" ;;
+  esac
+}
 checksum_of() { tr -d '\r' <"$WORK/$1.out" | sed -n 's/^checksum=//p' | tail -n 1; }
 
 # best_of NAME TIMEOUT CMD...: RUNS runs; BEST_WALL/BEST_CPU of the fastest; BEST_SUM the
@@ -56,7 +63,7 @@ best_of() {
     timed_run "$name" "$limit" "$@"
     sum="$(checksum_of "$name")"
     if [ "$T_STATUS" != 0 ] || [ -z "$sum" ]; then
-      BEST_ERR="exit status $T_STATUS$( [ "$T_STATUS" = 124 ] && echo " (timeout ${limit}s)"): $(grep -v '^\s*$' "$WORK/$name.err" | head -n 1 | cut -c1-160)"
+      BEST_ERR="exit status $T_STATUS$(explain_status "$T_STATUS" "$limit"): $(grep -v '^\s*$' "$WORK/$name.err" | grep -v WARNING | tail -n 1 | cut -c1-160)"
       BEST_SUM=; return 1
     fi
     BEST_SUM="$sum"
