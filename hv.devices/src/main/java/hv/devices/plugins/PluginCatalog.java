@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
 
@@ -96,7 +97,7 @@ public final class PluginCatalog {
             if (found == 0) {
                 errors.add(name + ": module " + descriptor.name() + " provides no hv.api.device.DeviceProvider");
             }
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
             errors.add(name + ": cannot load: " + oneLine(e));
         }
     }
@@ -111,7 +112,9 @@ public final class PluginCatalog {
             type = provider.type();
             spi = provider.spiVersion();
             provider.description();
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
+            // ServiceConfigurationError is an Error: it is how ServiceLoader reports a provider
+            // whose constructor threw, and it must cost this jar only, not the whole catalog.
             errors.add(jarName + ": provider " + p.type().getName() + " failed: " + oneLine(e));
             return;
         }
