@@ -109,11 +109,18 @@ final class BuildImage {
         return ModuleFinder.of(entry).findAll().stream().filter(r -> r.descriptor().name().startsWith("hv.")).toList();
     }
 
-    /** Same class files with the same bytes (resources and manifests may differ between a directory and a jar). */
+    /**
+     * Same descriptor and the same class files with the same bytes. module-info.class itself is
+     * compared as a descriptor: the jar plugin rewrites it (it adds the ModulePackages attribute).
+     * Resources and manifests may differ between a directory and a jar.
+     */
     private static boolean sameClasses(ModuleReference a, ModuleReference b) {
+        if (!a.descriptor().equals(b.descriptor())) {
+            return false;
+        }
         try (ModuleReader ra = a.open(); ModuleReader rb = b.open()) {
-            List<String> ca = ra.list().filter(n -> n.endsWith(".class")).sorted().toList();
-            List<String> cb = rb.list().filter(n -> n.endsWith(".class")).sorted().toList();
+            List<String> ca = ra.list().filter(BuildImage::isClass).sorted().toList();
+            List<String> cb = rb.list().filter(BuildImage::isClass).sorted().toList();
             if (!ca.equals(cb)) {
                 return false;
             }
@@ -126,6 +133,10 @@ final class BuildImage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static boolean isClass(String name) {
+        return name.endsWith(".class") && !name.equals("module-info.class");
     }
 
     private static byte[] read(ModuleReader r, String name) throws IOException {

@@ -114,7 +114,16 @@ final class PluginJar {
         Files.createDirectories(dir);
         Path jar = dir.resolve(jarName);
         writeJar(classes, jar);
+        deleteTree(work);
         return jar;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private void compile(Path src, Path classes) throws IOException {
