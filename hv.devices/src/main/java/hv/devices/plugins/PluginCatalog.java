@@ -1,6 +1,7 @@
 package hv.devices.plugins;
 
 import hv.api.device.DeviceProvider;
+import hv.api.net.NetworkBackendProvider;
 
 import java.io.IOException;
 import java.lang.module.Configuration;
@@ -32,10 +33,12 @@ public final class PluginCatalog {
     }
 
     private final Map<String, Entry> byType;
+    private final Map<String, NetworkBackendProvider> backends;
     private final List<String> errors;
 
-    private PluginCatalog(Map<String, Entry> byType, List<String> errors) {
+    private PluginCatalog(Map<String, Entry> byType, Map<String, NetworkBackendProvider> backends, List<String> errors) {
         this.byType = byType;
+        this.backends = backends;
         this.errors = errors;
     }
 
@@ -45,13 +48,14 @@ public final class PluginCatalog {
 
     public static PluginCatalog load(List<Path> folders, ModuleLayer parent, ClassLoader parentLoader) {
         Map<String, Entry> byType = new LinkedHashMap<>();
+        Map<String, NetworkBackendProvider> backends = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         for (Path folder : folders) {
             for (Path jar : jarsIn(folder, errors)) {
-                loadJar(jar, parent, parentLoader, byType, errors);
+                loadJar(jar, parent, parentLoader, byType, backends, errors);
             }
         }
-        return new PluginCatalog(byType, List.copyOf(errors));
+        return new PluginCatalog(byType, Map.copyOf(backends), List.copyOf(errors));
     }
 
     private static List<Path> jarsIn(Path folder, List<String> errors) {
@@ -70,7 +74,7 @@ public final class PluginCatalog {
     }
 
     private static void loadJar(Path jar, ModuleLayer parent, ClassLoader parentLoader,
-                                Map<String, Entry> byType, List<String> errors) {
+                                Map<String, Entry> byType, Map<String, NetworkBackendProvider> backends, List<String> errors) {
         String name = jar.getFileName().toString();
         try {
             ModuleFinder finder = ModuleFinder.of(jar);
@@ -94,8 +98,9 @@ public final class PluginCatalog {
                 found++;
                 addProvider(name, descriptor, jar, p, byType, errors);
             }
+            found += loadBackends(name, layer, backends, errors);
             if (found == 0) {
-                errors.add(name + ": module " + descriptor.name() + " provides no hv.api.device.DeviceProvider");
+                errors.add(name + ": module " + descriptor.name() + " provides no hv.api.device.DeviceProvider or hv.api.net.NetworkBackendProvider");
             }
         } catch (RuntimeException | ServiceConfigurationError | LinkageError e) {
             errors.add(name + ": cannot load: " + oneLine(e));
@@ -134,6 +139,27 @@ public final class PluginCatalog {
         byType.put(type, new Entry(provider, descriptor.name(), descriptor.rawVersion().orElse("-"), jar));
     }
 
+    /** Network backends (hv.api.net) from the same layer; they are plugins too. */
+    private static int loadBackends(String jarName, ModuleLayer layer, Map<String, NetworkBackendProvider> backends, List<String> errors) {
+        int found = 0;
+        for (ServiceLoader.Provider<NetworkBackendProvider> p : ServiceLoader.load(layer, NetworkBackendProvider.class).stream().toList()) {
+            if (p.type().getModule().getLayer() != layer) {
+                continue;
+            }
+            found++;
+            try {
+                NetworkBackendProvider provider = p.get();
+                String type = provider.type();
+                if (backends.putIfAbsent(type, provider) != null) {
+                    errors.add(jarName + ": network backend '" + type + "' is already provided by another plugin");
+                }
+            } catch (RuntimeException | LinkageError e) {
+                errors.add(jarName + ": network backend " + p.type().getName() + " failed: " + oneLine(e));
+            }
+        }
+        return found;
+    }
+
     private static String oneLine(Throwable t) {
         String msg = t.getMessage();
         String s = t.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
@@ -146,6 +172,11 @@ public final class PluginCatalog {
 
     public java.util.Optional<Entry> find(String type) {
         return java.util.Optional.ofNullable(byType.get(type));
+    }
+
+    /** Network backend providers by type ({@code stream}, {@code dgram}, {@code switch}, ...). */
+    public Map<String, NetworkBackendProvider> networkBackends() {
+        return backends;
     }
 
     /** One line per jar or provider that could not be loaded. */
