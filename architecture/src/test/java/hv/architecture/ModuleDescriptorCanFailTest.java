@@ -38,6 +38,8 @@ class ModuleDescriptorCanFailTest {
                 bad("any module requires jdk.unsupported", module("hv.memory").requires("jdk.unsupported"), "sun.misc.Unsafe is forbidden"),
                 bad("a plugin requires hv.cpu", plugin("hv.plugin.demo").requires("hv.cpu"), "hv.plugin.demo: requires hv.cpu"),
                 bad("a plugin requires another plugin", plugin("hv.plugin.demo").requires("hv.plugin.virtio.net"), "requires hv.plugin.virtio.net"),
+                bad("a network plugin requires JCTools", module("hv.plugin.net.sockets").requires("hv.api").requires("org.jctools.core")
+                        .provides(BACKEND_PROVIDER, List.of("hv.plugin.net.sockets.Stream")), "hv.plugin.net.sockets: requires org.jctools.core"),
                 bad("a non-network plugin requires Netty", plugin("hv.plugin.demo").requires("io.netty.transport"), "hv.plugin.demo: requires io.netty.transport"),
                 bad("a plugin exports a package", plugin("hv.plugin.demo").exports("hv.plugin.demo"), "exports hv.plugin.demo, but a plugin exports nothing"),
                 bad("a plugin with code provides nothing", module("hv.plugin.demo").requires("hv.api").packages(Set.of("hv.plugin.demo")), "must provide one of"),
@@ -45,8 +47,10 @@ class ModuleDescriptorCanFailTest {
                 bad("a plugin with code does not require hv.api", module("hv.plugin.demo").provides(DEVICE_PROVIDER, List.of("hv.plugin.demo.P")), "must require hv.api"),
                 bad("hv.devices exports internals to everyone", devices().exports("hv.devices.plugins"), "exports hv.devices.plugins to everyone"),
                 bad("hv.devices exports internals to a plugin", devices().exports("hv.devices.bus", Set.of("hv.hosts", "hv.plugin.demo")), "only [hv.hosts, hv.tools] may read"),
-                bad("hv.devices does not export the device-author package", module("hv.devices").requires("hv.api").packages(Set.of("hv.devices.virtio")), "must export the device-author package"),
+                bad("hv.devices does not export the device-author package", module("hv.devices").requires("hv.api").packages(Set.of("hv.devices.virtio")), "must export the device-author package hv.devices.virtio"),
+                bad("hv.devices has the queues package but does not export it", devices().packages(Set.of("hv.devices.queues")), "must export the device-author package hv.devices.queues"),
                 bad("hv.devices exports the device-author package qualified", module("hv.devices").exports("hv.devices.virtio", Set.of("hv.hosts")), "must be exported to everyone"),
+                bad("hv.devices exports a device-author package qualified", devices().exports("hv.devices.console", Set.of("hv.hosts")), "hv.devices.console is a device-author package"),
                 bad("a package outside the module's namespace", module("hv.memory").requires("hv.api").packages(Set.of("hv.memory", "hv.cpu.tlb")), "package hv.cpu.tlb is outside"),
                 bad("a plugin package outside its namespace", plugin("hv.plugin.demo").packages(Set.of("hv.plugin.other")), "package hv.plugin.other is outside"),
                 bad("an open module", ModuleDescriptor.newOpenModule("hv.hosts").requires("hv.cpu"), "must be an explicit, non-open module"),
@@ -60,14 +64,15 @@ class ModuleDescriptorCanFailTest {
         return Stream.of(
                 good("hv.api with nothing of ours", module("hv.api").exports("hv.api.device").uses(DEVICE_PROVIDER)),
                 good("hv.devices as the layering wants it", devices().requires("org.jctools.core")
+                        .exports("hv.devices.queues").exports("hv.devices.console").exports("hv.devices.platform", Set.of("hv.hosts"))
                         .exports("hv.devices.plugins", Set.of("hv.hosts", "hv.tools")).uses(DEVICE_PROVIDER)),
                 good("hv.hosts on the four below", module("hv.hosts").requires(Set.of(ModuleDescriptor.Requires.Modifier.TRANSITIVE), "hv.api")
                         .requires("hv.memory").requires("hv.cpu").requires("hv.devices").requires("org.jctools.core").exports("hv.hosts")),
                 good("hv.tools opening to picocli", module("hv.tools").requires("hv.hosts").requires("hv.procvm").requires("info.picocli")
                         .requires("io.netty.transport").opens("hv.tools", Set.of("info.picocli"))),
                 good("a device plugin", plugin("hv.plugin.demo").requires("hv.devices")),
-                good("a network plugin with Netty and JCTools", module("hv.plugin.net.sockets").requires("hv.api").requires("io.netty.transport")
-                        .requires("io.netty.handler").requires("org.jctools.core").provides(BACKEND_PROVIDER, List.of("hv.plugin.net.sockets.Stream"))),
+                good("a network plugin with Netty", module("hv.plugin.net.sockets").requires("hv.api").requires("io.netty.transport")
+                        .requires("io.netty.handler").requires("hv.devices").provides(BACKEND_PROVIDER, List.of("hv.plugin.net.sockets.Stream"))),
                 good("an empty plugin (no code yet)", module("hv.plugin.demo").requires("hv.api")));
     }
 

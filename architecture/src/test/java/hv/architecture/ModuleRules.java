@@ -72,20 +72,26 @@ public final class ModuleRules {
             if (layer.isPlugin()) {
                 out.add(d.name() + ": exports " + e.source() + ", but a plugin exports nothing (ServiceLoader needs no export)");
             } else if (layer == Layer.DEVICES) {
-                boolean authorPackage = e.source().equals(Layer.DEVICE_AUTHOR_PACKAGE) || e.source().startsWith(Layer.DEVICE_AUTHOR_PACKAGE + ".");
+                boolean authorPackage = Layer.DEVICE_AUTHOR_PACKAGES.contains(e.source());
                 if (!authorPackage && !e.isQualified()) {
-                    out.add(d.name() + ": exports " + e.source() + " to everyone; only " + Layer.DEVICE_AUTHOR_PACKAGE
-                            + " may be, the rest only to " + new TreeSet<>(Layer.DEVICES_INTERNAL_READERS));
+                    out.add(d.name() + ": exports " + e.source() + " to everyone; only the device-author packages "
+                            + new TreeSet<>(Layer.DEVICE_AUTHOR_PACKAGES) + " may be, the rest only to "
+                            + new TreeSet<>(Layer.DEVICES_INTERNAL_READERS));
                 } else if (!authorPackage && !Layer.DEVICES_INTERNAL_READERS.containsAll(e.targets())) {
                     out.add(d.name() + ": exports " + e.source() + " to " + new TreeSet<>(e.targets()) + "; only "
                             + new TreeSet<>(Layer.DEVICES_INTERNAL_READERS) + " may read hv.devices internals");
                 } else if (authorPackage && e.isQualified()) {
-                    out.add(d.name() + ": " + e.source() + " is the device-author package and must be exported to everyone");
+                    out.add(d.name() + ": " + e.source() + " is a device-author package and must be exported to everyone");
                 }
             }
         }
-        if (layer == Layer.DEVICES && d.exports().stream().noneMatch(e -> e.source().equals(Layer.DEVICE_AUTHOR_PACKAGE))) {
-            out.add(d.name() + ": must export the device-author package " + Layer.DEVICE_AUTHOR_PACKAGE);
+        if (layer == Layer.DEVICES) {
+            for (String author : new TreeSet<>(Layer.DEVICE_AUTHOR_PACKAGES)) {
+                boolean mustExport = author.equals(Layer.VIRTIO_PACKAGE) || d.packages().contains(author);
+                if (mustExport && d.exports().stream().noneMatch(e -> e.source().equals(author))) {
+                    out.add(d.name() + ": must export the device-author package " + author);
+                }
+            }
         }
     }
 
