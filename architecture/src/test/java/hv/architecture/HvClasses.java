@@ -5,7 +5,12 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.core.importer.Location;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 /**
@@ -22,9 +27,18 @@ final class HvClasses {
     private HvClasses() {
     }
 
+    /** A directory (reactor at test phase) or a jar (package phase and later): ArchUnit needs a jar: location for a jar. */
     private static Set<Location> locations() {
         return BuiltModules.all().values().stream()
-                .map(b -> Location.of(b.location()))
+                .map(b -> Files.isDirectory(b.location()) ? Location.of(b.location()) : jarLocation(b.location()))
                 .collect(Collectors.toSet());
+    }
+
+    private static Location jarLocation(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            return Location.of(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + jar, e);
+        }
     }
 }

@@ -15,11 +15,10 @@ import java.util.Set;
  * <p>Third-party libraries, decided here:
  * <ul>
  *   <li>Netty: only network plugins ({@link #NETWORK_PLUGIN_MODULES}) and hv.tools ({@code hv switch}).
- *   <li>JCTools: hv.devices and hv.hosts, and the network plugins too, because issue 7 hands
- *       frames from a Netty event loop to the device side through a lock-free queue and that
- *       queue lives in the plugin. Other plugins get their queues from hv.devices.virtio.
- *       Everywhere only the {@code org.jctools.queues.atomic} variants (the others use
- *       {@code sun.misc.Unsafe}).
+ *   <li>JCTools: hv.devices and hv.hosts only. Plugins, network plugins included, hand work
+ *       between threads through the device-author package hv.devices.queues, which wraps
+ *       JCTools, so no plugin depends on JCTools itself. Everywhere only the
+ *       {@code org.jctools.queues.atomic} variants (the others use {@code sun.misc.Unsafe}).
  *   <li>picocli: only hv.tools.
  * </ul>
  *
@@ -44,25 +43,32 @@ public record Layer(String name, Set<String> mayRequire, Set<String> mayUse) {
     public static final Layer TOOLS = new Layer("hv.tools",
             Set.of("hv.api", "hv.hosts", "hv.devices", "hv.procvm", "info.picocli", "io.netty.*"),
             Set.of("hv.api", "hv.hosts", "hv.devices.plugins", "hv.procvm", "picocli", "io.netty"));
-    /** Every device or backend plugin: the SPI and the device-author package, nothing else of ours. */
+    /**
+     * The packages hv.devices exports to everyone, for device authors: the virtio transport and
+     * virtqueues, the lock-free hand-off queues and workers, and the console input with its escape.
+     * Everything else of hv.devices is for hv.hosts (and plugin discovery for hv.tools).
+     */
+    public static final Set<String> DEVICE_AUTHOR_PACKAGES = Set.of("hv.devices.virtio", "hv.devices.queues", "hv.devices.console");
+
+    /** Every device or backend plugin: the SPI and the device-author packages, nothing else of ours. */
     public static final Layer PLUGIN = new Layer("hv.plugin",
             Set.of("hv.api", "hv.devices"),
-            Set.of("hv.api", "hv.devices.virtio"));
-    /** A plugin in {@link #NETWORK_PLUGIN_MODULES}: the SPI plus Netty and JCTools. */
+            union(Set.of("hv.api"), DEVICE_AUTHOR_PACKAGES));
+    /** A plugin in {@link #NETWORK_PLUGIN_MODULES}: what every plugin sees, plus Netty. */
     public static final Layer NETWORK_PLUGIN = new Layer("hv.plugin",
-            Set.of("hv.api", "hv.devices", "io.netty.*", "org.jctools.core"),
-            Set.of("hv.api", "hv.devices.virtio", "io.netty", "org.jctools"));
+            Set.of("hv.api", "hv.devices", "io.netty.*"),
+            union(Set.of("hv.api", "io.netty"), DEVICE_AUTHOR_PACKAGES));
 
     /** The core modules, bottom-up. Each must exist in the build. */
     public static final List<Layer> CORE = List.of(API, MEMORY, CPU, DEVICES, HOSTS, PROCVM, TOOLS);
 
-    /** The plugins that may use Netty (and JCTools): the socket backends and the virtio-net frontend. */
+    /** The plugins that may use Netty: the socket backends and the virtio-net frontend. */
     public static final Set<String> NETWORK_PLUGIN_MODULES = Set.of("hv.plugin.net.sockets", "hv.plugin.virtio.net");
 
     public static final String PLUGIN_PREFIX = "hv.plugin.";
 
-    /** The one package hv.devices exports to everyone (device authors). */
-    public static final String DEVICE_AUTHOR_PACKAGE = "hv.devices.virtio";
+    /** The device-author package hv.devices must have (the virtio transport). */
+    public static final String VIRTIO_PACKAGE = "hv.devices.virtio";
 
     /** The modules hv.devices may export its other packages to. */
     public static final Set<String> DEVICES_INTERNAL_READERS = Set.of("hv.hosts", "hv.tools");
@@ -81,6 +87,12 @@ public record Layer(String name, Set<String> mayRequire, Set<String> mayUse) {
             return Optional.of(NETWORK_PLUGIN_MODULES.contains(moduleName) ? NETWORK_PLUGIN : PLUGIN);
         }
         return Optional.empty();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        java.util.Set<String> u = new java.util.HashSet<>(a);
+        u.addAll(b);
+        return Set.copyOf(u);
     }
 
     public boolean isPlugin() {

@@ -31,9 +31,10 @@ import hv.memory.fixture.MemoryUsesCpu;
 import hv.memory.fixture.MemoryUsesUnsafe;
 import hv.plugin.fixture.PluginUsesDeviceInternals;
 import hv.plugin.fixture.PluginUsesNetty;
-import hv.plugin.fixture.PluginUsesVirtio;
+import hv.plugin.fixture.PluginUsesDeviceAuthorPackages;
 import hv.plugin.net.sockets.fixture.NetPluginUsesHosts;
-import hv.plugin.net.sockets.fixture.NetPluginUsesNettyAndQueues;
+import hv.plugin.net.sockets.fixture.NetPluginUsesJctools;
+import hv.plugin.net.sockets.fixture.NetPluginUsesNettyAndDeviceQueues;
 import hv.procvm.fixture.ProcvmUsesHosts;
 import hv.tools.fixture.ToolsAllowedDependencies;
 import hv.tools.fixture.ToolsUsesCpu;
@@ -89,16 +90,18 @@ class LayeringRulesCanFailTest {
                 violates(PLUGINS_ONLY_ON_THE_SPI, PluginUsesDeviceInternals.class),
                 violates(PLUGINS_ONLY_ON_THE_SPI, PluginUsesNetty.class),
                 violates(NETWORK_PLUGINS_ONLY_ON_THE_SPI_AND_NETTY, NetPluginUsesHosts.class),
+                violates(NETWORK_PLUGINS_ONLY_ON_THE_SPI_AND_NETTY, NetPluginUsesJctools.class),
                 violates(EVERY_CLASS_IN_A_KNOWN_MODULE, StrayClass.class),
                 violates(NO_PACKAGE_CYCLES, Left.class, Right.class),
                 violates(NETTY_ONLY_IN_NETWORK_PLUGINS_AND_TOOLS, DevicesUsesNetty.class),
                 violates(NETTY_ONLY_IN_NETWORK_PLUGINS_AND_TOOLS, PluginUsesNetty.class),
-                violates(JCTOOLS_ONLY_IN_DEVICES_HOSTS_AND_NETWORK_PLUGINS, CpuUsesJctools.class),
+                violates(JCTOOLS_ONLY_IN_DEVICES_AND_HOSTS, CpuUsesJctools.class),
+                violates(JCTOOLS_ONLY_IN_DEVICES_AND_HOSTS, NetPluginUsesJctools.class),
                 violates(JCTOOLS_ONLY_ATOMIC_QUEUES, DevicesUsesUnsafeQueue.class),
                 violates(NO_UNSAFE, MemoryUsesUnsafe.class),
-                violates(NO_CONSOLE_OUTSIDE_TOOLS, UartPrintsToStdout.class),
-                violates(NO_CONSOLE_OUTSIDE_TOOLS, CpuWritesStderr.class),
-                violates(NO_CONSOLE_OUTSIDE_TOOLS, HostsPrintsStackTrace.class),
+                violates(NO_STDOUT_OUTSIDE_TOOLS, UartPrintsToStdout.class),
+                violates(NO_STDERR_OUTSIDE_TOOLS, CpuWritesStderr.class),
+                violates(NO_STDERR_OUTSIDE_TOOLS, HostsPrintsStackTrace.class),
                 violates(NO_JAVA_SERIALIZATION, DeviceSnapshotsWithObjectStream.class),
                 violates(NO_SERIALIZABLE_STATE, SerializableHartState.class),
                 violates(NO_REFLECTIVE_FIELD_ACCESS, ReflectiveSnapshot.class));
@@ -109,14 +112,15 @@ class LayeringRulesCanFailTest {
         return Stream.of(
                 allows(HOSTS_ONLY_ON_THE_FOUR_BELOW, HostsUsesAllBelow.class),
                 allows(TOOLS_ONLY_ON_HOSTS_API_PLUGINS_PROCVM, ToolsAllowedDependencies.class),
-                allows(PLUGINS_ONLY_ON_THE_SPI, PluginUsesVirtio.class),
-                allows(NETWORK_PLUGINS_ONLY_ON_THE_SPI_AND_NETTY, NetPluginUsesNettyAndQueues.class),
-                allows(NETTY_ONLY_IN_NETWORK_PLUGINS_AND_TOOLS, NetPluginUsesNettyAndQueues.class, ToolsAllowedDependencies.class),
-                allows(JCTOOLS_ONLY_IN_DEVICES_HOSTS_AND_NETWORK_PLUGINS, DevicesUsesAtomicQueue.class, HostsUsesAllBelow.class, NetPluginUsesNettyAndQueues.class),
+                allows(PLUGINS_ONLY_ON_THE_SPI, PluginUsesDeviceAuthorPackages.class),
+                allows(NETWORK_PLUGINS_ONLY_ON_THE_SPI_AND_NETTY, NetPluginUsesNettyAndDeviceQueues.class),
+                allows(NETTY_ONLY_IN_NETWORK_PLUGINS_AND_TOOLS, NetPluginUsesNettyAndDeviceQueues.class, ToolsAllowedDependencies.class),
+                allows(JCTOOLS_ONLY_IN_DEVICES_AND_HOSTS, DevicesUsesAtomicQueue.class, HostsUsesAllBelow.class, NetPluginUsesNettyAndDeviceQueues.class),
                 allows(JCTOOLS_ONLY_ATOMIC_QUEUES, DevicesUsesAtomicQueue.class, HostsUsesAllBelow.class),
-                allows(NO_CONSOLE_OUTSIDE_TOOLS, UartWritesToHostConsole.class, ToolsAllowedDependencies.class),
+                allows(NO_STDOUT_OUTSIDE_TOOLS, UartWritesToHostConsole.class, ToolsAllowedDependencies.class),
+                allows(NO_STDERR_OUTSIDE_TOOLS, UartWritesToHostConsole.class, ToolsAllowedDependencies.class),
                 allows(NO_SERIALIZABLE_STATE, HartFault.class, PrivilegeMode.class),
-                allows(EVERY_CLASS_IN_A_KNOWN_MODULE, ApiUsesCpu.class, PluginUsesVirtio.class, NetPluginUsesHosts.class, ToolsUsesCpu.class));
+                allows(EVERY_CLASS_IN_A_KNOWN_MODULE, ApiUsesCpu.class, PluginUsesDeviceAuthorPackages.class, NetPluginUsesHosts.class, ToolsUsesCpu.class));
     }
 
     @ParameterizedTest(name = "{0} rejects {2}")
