@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +42,11 @@ final class DgramBackend extends SimpleChannelInboundHandler<DatagramPacket> imp
     private final Channel channel;
     private final Transmitter transmitter;
     private volatile boolean closed;
+    /** On the event loop only, as is {@link #held}. */
     private boolean paused;
+    private final ArrayDeque<DatagramPacket> held = new ArrayDeque<>();
+    /** More than Netty's datagrams per read (16), so a paused batch is kept whole. */
+    private static final int MAX_HELD = 64;
 
     DgramBackend(String name, InetSocketAddress local, InetSocketAddress remote, FrameSink sink, int maxFrame, long txBudget)
             throws DeviceConfigException {
@@ -73,6 +78,22 @@ final class DgramBackend extends SimpleChannelInboundHandler<DatagramPacket> imp
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        if (paused) {
+            // Netty reads datagrams in batches and hands out the rest of a batch even after
+            // autoRead went off: keep those few, in order, for resumeReceive.
+            if (held.size() < MAX_HELD) {
+                held.addLast(packet);
+            } else {
+                counters.inc(Counter.RX_REFUSED);
+                packet.release();
+            }
+            return;
+        }
+        deliver(packet);
+    }
+
+    /** Hands one datagram to the frontend and releases it; pauses reading when the frontend is full. */
+    private void deliver(DatagramPacket packet) {
         try {
             if (!remote.equals(packet.sender())) {
                 counters.inc(Counter.RX_FOREIGN);
@@ -93,11 +114,9 @@ final class DgramBackend extends SimpleChannelInboundHandler<DatagramPacket> imp
                 counters.add(Counter.RX_BYTES, length);
             } else {
                 counters.inc(Counter.RX_REFUSED);
-                if (!paused) {
-                    paused = true;
-                    counters.inc(Counter.RX_PAUSES);
-                    ctx.channel().config().setAutoRead(false);
-                }
+                paused = true;
+                counters.inc(Counter.RX_PAUSES);
+                channel.config().setAutoRead(false);
             }
         } finally {
             packet.release();
@@ -141,8 +160,15 @@ final class DgramBackend extends SimpleChannelInboundHandler<DatagramPacket> imp
     @Override
     public void resumeReceive() {
         loop.execute(() -> {
-            if (paused && !closed) {
-                paused = false;
+            if (!paused || closed) {
+                return;
+            }
+            paused = false;
+            DatagramPacket p;
+            while (!paused && (p = held.pollFirst()) != null) {
+                deliver(p);
+            }
+            if (!paused) {
                 channel.config().setAutoRead(true);
             }
         });
@@ -161,6 +187,12 @@ final class DgramBackend extends SimpleChannelInboundHandler<DatagramPacket> imp
         closed = true;
         try {
             ChannelFuture f = channel.close();
+            loop.execute(() -> {
+                DatagramPacket p;
+                while ((p = held.pollFirst()) != null) {
+                    p.release();
+                }
+            });
             if (!loop.inEventLoop()) {
                 f.awaitUninterruptibly(1, TimeUnit.SECONDS);
             }

@@ -23,16 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamBackendTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static void waitUntil(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
     @Test
     void listenAndConnectExchangeFramesBothWays() throws Exception {
         TestSink a = new TestSink(64);
@@ -51,6 +41,7 @@ class StreamBackendTest {
                 assertTrue(server.send(ByteBuffer.wrap(g)));
                 assertArrayEquals(g, b.take(WAIT));
             }
+            TestSink.waitUntil(() -> server.counters().get("rx_frames") == 50, "rx_frames == 50");
             assertEquals(50L, client.counters().get("tx_frames"));
             assertEquals(50L, server.counters().get("rx_frames"));
         }
@@ -136,6 +127,7 @@ class StreamBackendTest {
             out.write(f);
             out.flush();
             assertArrayEquals(f, sink.take(WAIT));
+            TestSink.waitUntil(() -> server.counters().get("rx_frames") == 1, "rx_frames == 1");
             assertEquals(1L, server.counters().get("rx_oversize"));
             assertTrue(server.linkUp());
             // And the guest side may not send one either.

@@ -56,6 +56,17 @@ final class TestSink implements FrameSink {
         }
     }
 
+    /** Waits until {@code cond} holds (counters are bumped just after the sink took the frame). */
+    static void waitUntil(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
     /** An Ethernet-shaped test frame: broadcast destination, a source MAC, payload bytes derived from {@code seq}. */
     static byte[] frame(int length, int seq) {
         byte[] f = new byte[length];
