@@ -45,8 +45,9 @@ public final class Mmu {
     private final int hartId;
     private final MemoryFault fault = new MemoryFault();
     private final MmuStats stats = new MmuStats();
-    private final PageWalker walker;
     private final DirtyLog dirtyLog;
+    private final PageTableTracker pageTables;
+    private final ShadowTables shadows;
 
     // --- the active TLB arrays (the hot path reads only these) ---
     private long[] ld;
@@ -78,8 +79,15 @@ public final class Mmu {
     private int superCount;
     private boolean superOverflow;
 
-    // --- cross-thread requests ---
-    private volatile boolean flushRequested;
+    // --- cross-thread requests: other harts post messages; we act on them at pollFlush ---
+    /** Set by anyone who wants this hart to look at its inbox / flush flag. */
+    private volatile boolean attention;
+    private volatile boolean tlbFlushRequested;
+    private final Object inboxLock = new Object();
+    private long[] inbox = new long[1024];
+    private long[] inboxWork = new long[1024];
+    private int inboxCount;
+    private boolean inboxOverflow;
     /** RAM offset of the last SC/AMO page: the hart writes it after we marked it, so a flush marks it again. */
     private long lastAtomicOffset = -1;
 
@@ -87,8 +95,9 @@ public final class Mmu {
         this.memory = memory;
         this.ram = memory.ram();
         this.hartId = hartId;
-        this.walker = new PageWalker(ram);
         this.dirtyLog = ram.dirtyLog();
+        this.pageTables = memory.pageTables();
+        this.shadows = new ShadowTables(this, memory, stats);
         for (int i = 0; i < DATA_SETS; i++) {
             loadSets[i] = emptySet();
             storeSets[i] = emptySet();
@@ -166,9 +175,12 @@ public final class Mmu {
         mode = m;
         asid = (int) (value >>> 44) & 0xFFFF;
         rootPpn = value & PageWalker.PPN_MASK;
-        // Our TLB holds one address space only; its content is not architectural state.
+        // The TLB holds one address space only (it is not architectural state); the shadows of
+        // the old space stay, so switching back costs TLB refills from the shadow, not walks.
         flushTranslatedTlb();
+        shadows.select(rootPpn, asid, mode);
         selectSets();
+        stats.satpSwitches++;
         return true;
     }
 
@@ -184,10 +196,20 @@ public final class Mmu {
         this.maxMode = satpMode;
     }
 
-    /** sfence.vma semantics: vaddr/asid may each be "all" (pass {@code allVaddr}/{@code allAsid} true). */
+    /**
+     * sfence.vma semantics: vaddr/asid may each be "all" (pass {@code allVaddr}/{@code allAsid} true).
+     * Invalidates precisely (spec 4.2.1): by address, the entries (any level) mapping vaddr; by
+     * ASID, that ASID's spaces. Messages from other harts are processed first, so their stores
+     * into page tables are accounted for before the fence completes.
+     */
     public void sfence(long vaddr, boolean allVaddr, int asid, boolean allAsid) {
-        stats.invalidations++;
-        if (!allAsid && (asid & 0xFFFF) != this.asid) {
+        stats.sfences++;
+        if (attention) {
+            handleAttention();
+        }
+        asid &= 0xFFFF;
+        shadows.sfence(vaddr, allVaddr, asid, allAsid);
+        if (!allAsid && asid != this.asid) {
             return; // the TLB only holds the current address space
         }
         if (allVaddr) {
@@ -197,20 +219,75 @@ public final class Mmu {
         }
     }
 
-    /** Thread-safe: asks the owning hart to drop its TLB at its next pollFlush(). */
+    /**
+     * Thread-safe: asks the owning hart to drop its TLB at its next pollFlush() (a remote
+     * sfence.vma, or the dirty log starting a new round). Shadows stay: they are kept coherent
+     * with the guest's tables by write-protect tracking, which the hart also catches up on then.
+     */
     public void requestFlush() {
-        flushRequested = true;
+        tlbFlushRequested = true;
+        attention = true;
     }
 
     /** Called by the hart at block boundaries; cheap (one volatile read) when nothing is pending. */
     public void pollFlush() {
-        if (flushRequested) {
-            handleFlushRequest();
+        if (attention) {
+            handleAttention();
         }
     }
 
-    private void handleFlushRequest() {
-        flushRequested = false;
+    /** Thread-safe: queues a shadow-coherence message from another hart (see ShadowTables). */
+    void post(long message) {
+        synchronized (inboxLock) {
+            if (inboxCount < inbox.length) {
+                inbox[inboxCount++] = message;
+            } else {
+                inboxOverflow = true;
+            }
+        }
+        attention = true;
+    }
+
+    /** Owner thread: make the next pollFlush do its work (deferred messages). */
+    void wantAttention() {
+        attention = true;
+    }
+
+    private void handleAttention() {
+        attention = false;
+        shadows.flushDeferred();
+        long[] work;
+        int n;
+        boolean overflow;
+        synchronized (inboxLock) {
+            work = inbox;
+            n = inboxCount;
+            overflow = inboxOverflow;
+            inbox = inboxWork;
+            inboxWork = work;
+            inboxCount = 0;
+            inboxOverflow = false;
+        }
+        if (overflow) {
+            // Lost messages: we cannot know what changed, so drop everything we built.
+            stats.inboxOverflows++;
+            shadows.clearAll();
+            flushTranslatedTlb();
+        } else {
+            for (int i = 0; i < n; i++) {
+                shadows.handle(work[i]);
+            }
+        }
+        stats.messages += n;
+        if (tlbFlushRequested) {
+            tlbFlushRequested = false;
+            stats.remoteFlushes++;
+            markStoreTlbDirty();
+            flushAllTlb();
+        }
+    }
+
+    private void markStoreTlbDirty() {
         if (dirtyLog.enabled()) {
             // The dirty log may have cleared pages our store TLB still maps, and we may have written
             // them since without marking: mark them now, after those writes (see DirtyLog).
@@ -226,12 +303,11 @@ public final class Mmu {
             }
         }
         lastAtomicOffset = -1;
-        flushAllTlb();
     }
 
     // --- TLB maintenance ---
 
-    private void flushTranslatedTlb() {
+    void flushTranslatedTlb() {
         for (int i = 0; i < DATA_SETS; i++) {
             if (i != DATA_BARE && dataUsed[i]) {
                 clear(loadSets[i]);
@@ -266,6 +342,10 @@ public final class Mmu {
         for (int i = 0; i < set.length; i += 2) {
             set[i] = EMPTY;
         }
+    }
+
+    void flushTlbVa(long va) {
+        flushTlbPage(va);
     }
 
     /** Drops the translated entries for the page of va, or for the whole superpage that holds it. */
@@ -320,21 +400,21 @@ public final class Mmu {
         }
     }
 
-    /** Drops every TLB entry (all sets) whose RAM page is {@code pageOffset}: used when a page becomes watched. */
-    void flushTlbRamPage(long pageOffset) {
-        dropRamPage(loadSets, pageOffset);
-        dropRamPage(storeSets, pageOffset);
-        dropRamPage(fetchSets, pageOffset);
-    }
-
-    private static void dropRamPage(long[][] sets, long pageOffset) {
-        for (long[] set : sets) {
+    /**
+     * Drops every store-TLB entry (all sets) whose RAM page is {@code pageOffset}: the page just
+     * became a page table. Returns whether there was one (we may have written through it).
+     */
+    boolean dropStorePage(long pageOffset) {
+        boolean had = false;
+        for (long[] set : storeSets) {
             for (int i = 0; i < set.length; i += 2) {
                 if (set[i] != EMPTY && set[i] + set[i + 1] == pageOffset) {
                     set[i] = EMPTY;
+                    had = true;
                 }
             }
         }
+        return had;
     }
 
     // --- data accesses: values are zero-extended raw bits; the hart sign-extends ---
@@ -484,13 +564,23 @@ public final class Mmu {
         }
         long pa = translate(va, AccessType.STORE);
         long off = ram.offsetOf(pa);
-        if (off >= 0) {
-            memory.writeRam(off, size, value);
-            dirtyLog.markOffset(off);
-            fill(st, va, off, AccessType.STORE);
+        if (off < 0) {
+            writeMmio(va, pa, size, value);
             return;
         }
-        writeMmio(va, pa, size, value);
+        if (pageTables.isTracked(off >>> 12)) {
+            // A guest page table: never in the store TLB, so every store to it comes here.
+            stats.pageTableStores++;
+            shadows.beforeStore(off, size);
+            memory.writeRam(off, size, value);
+            dirtyLog.markOffset(off);
+            shadows.afterStore();
+            return;
+        }
+        memory.writeRam(off, size, value);
+        // Mark before filling: a page is in a store TLB only if it is already dirty (DirtyLog).
+        dirtyLog.markOffset(off);
+        fill(st, va, off, AccessType.STORE);
     }
 
     private long atomicSlow(long va, int access) {
@@ -498,14 +588,19 @@ public final class Mmu {
         long pa = translate(va, access);
         long off = ram.offsetOf(pa);
         if (off < 0) {
-            throw fault.set(AccessType.accessFaultCause(access), va);
+            throw accessFault(access, va);
         }
         if (access == AccessType.STORE) {
             // Marked before the hart's atomic write: safe because the write happens before this
             // hart's next pollFlush, which marks lastAtomicOffset again (see DirtyLog).
             dirtyLog.markOffset(off);
             lastAtomicOffset = off;
-            fill(st, va, off, AccessType.STORE);
+            if (pageTables.isTracked(off >>> 12)) {
+                stats.pageTableStores++;
+                shadows.beforeAtomicStore(off);
+            } else {
+                fill(st, va, off, AccessType.STORE);
+            }
         } else {
             fill(ld, va, off, AccessType.LOAD);
         }
@@ -517,7 +612,7 @@ public final class Mmu {
         long pa = translate(pc, AccessType.FETCH);
         long off = ram.offsetOf(pa);
         if (off < 0) {
-            throw fault.set(MemoryFault.INSTRUCTION_ACCESS_FAULT, pc);
+            throw accessFault(AccessType.FETCH, pc);
         }
         fill(ex, pc, off, AccessType.FETCH);
         return off;
@@ -550,6 +645,7 @@ public final class Mmu {
     private void storeMisaligned(long va, int size, long value) {
         long pageEnd = (va | 0xFFFL) + 1;
         int first = (int) Math.min(size, pageEnd - va);
+        // Both parts are translated (and checked) before anything is written.
         long pa1 = translate(va, AccessType.STORE);
         long pa2 = first < size ? translate(pageEnd, AccessType.STORE) : 0;
         long off1 = ram.offsetOf(pa1);
@@ -560,21 +656,32 @@ public final class Mmu {
         if (off2 < 0) {
             throw accessFault(AccessType.STORE, pageEnd);
         }
+        boolean tracked1 = pageTables.isTracked(off1 >>> 12);
+        boolean tracked2 = first < size && pageTables.isTracked(off2 >>> 12);
+        if (tracked1) {
+            shadows.beforeStore(off1, first);
+        }
+        if (tracked2) {
+            shadows.beforeStore(off2, size - first);
+        }
         if (first == size) {
             memory.writeRam(off1, size, value);
-            dirtyLog.markOffset(off1);
-            return;
-        }
-        for (int k = 0; k < size; k++) {
-            byte b = (byte) (value >>> (8 * k));
-            if (k < first) {
-                ram.putByte(off1 + k, b);
-            } else {
-                ram.putByte(off2 + k - first, b);
+        } else {
+            for (int k = 0; k < size; k++) {
+                byte b = (byte) (value >>> (8 * k));
+                if (k < first) {
+                    ram.putByte(off1 + k, b);
+                } else {
+                    ram.putByte(off2 + k - first, b);
+                }
             }
+            dirtyLog.markOffset(off2);
         }
         dirtyLog.markOffset(off1);
-        dirtyLog.markOffset(off2);
+        if (tracked1 || tracked2) {
+            stats.pageTableStores++;
+            shadows.afterStore();
+        }
     }
 
     private long readMmio(long va, long pa, int size, int access) {
@@ -606,33 +713,28 @@ public final class Mmu {
     }
 
     /**
-     * Translates va for an access of this type in the current context; throws the page or access
-     * fault. Leaves walker.level (for superpage tracking) valid when translation is on.
+     * Translates va for an access of this type in the current context (shadow, else guest walk);
+     * throws the page or access fault. Leaves {@link #lastLevel} for superpage tracking.
      */
     private long translate(long va, int access) {
+        if (attention) {
+            // Catch up with other harts' page-table stores before trusting our shadows.
+            handleAttention();
+        }
         int priv = access == AccessType.FETCH ? fetchPriv : dataPriv;
         if (mode == 0 || priv == PRIV_M) {
             lastLevel = 0;
             return va;
         }
-        int levels = PageWalker.levels(mode);
-        for (;;) {
-            int r = walker.walkToLeaf(va, rootPpn, levels);
-            if (r == PageWalker.PAGE_FAULT) {
-                throw pageFault(access, va);
-            }
-            if (r == PageWalker.ACCESS_FAULT) {
-                throw accessFault(access, va);
-            }
-            if (!PageWalker.allows(walker.leafPte, access, priv, sum, mxr)) {
-                throw pageFault(access, va);
-            }
-            if (walker.updateAccessedDirty(access)) {
-                lastLevel = walker.level;
-                return walker.physical(va);
-            }
-            // The PTE changed between our read and the CAS (another hart): walk again.
+        int r = shadows.translate(va, access, priv, sum, mxr);
+        if (r == PageWalker.PAGE_FAULT) {
+            throw pageFault(access, va);
         }
+        if (r == PageWalker.ACCESS_FAULT) {
+            throw accessFault(access, va);
+        }
+        lastLevel = shadows.level;
+        return shadows.pa;
     }
 
     private int lastLevel;
@@ -668,5 +770,17 @@ public final class Mmu {
         superBase[superCount] = base;
         superMask[superCount] = mask;
         superCount++;
+    }
+
+    // --- introspection for tests and --stats ---
+
+    /** Live shadow address spaces of this hart. */
+    public int shadowSpaces() {
+        return shadows.liveSpaces();
+    }
+
+    /** Shadow entries of this hart over all spaces. */
+    public long shadowEntries() {
+        return shadows.totalEntries();
     }
 }

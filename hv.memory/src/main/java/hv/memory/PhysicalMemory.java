@@ -20,11 +20,14 @@ public final class PhysicalMemory {
     private volatile MmioRegion[] regions = new MmioRegion[0];
     private final LongAdder holeAccesses = new LongAdder();
     private final GuestMemory dmaView;
+    /** Shared by all harts: which RAM pages hold guest page tables some shadow depends on. */
+    private final PageTableTracker pageTables;
     private final List<Mmu> mmus = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PhysicalMemory(GuestRam ram) {
         this.ram = ram;
         this.dmaView = new DmaView(ram, this);
+        this.pageTables = new PageTableTracker(ram.size() / GuestRam.PAGE_SIZE);
     }
 
     public GuestRam ram() {
@@ -198,7 +201,23 @@ public final class PhysicalMemory {
      * held guest page tables, the shadows built from them are invalidated on every hart.
      */
     void ramWrittenByHost(long off, long length) {
-        // Filled in with the shadow page tables.
+        if (length <= 0 || mmus.isEmpty()) {
+            return;
+        }
+        java.lang.invoke.VarHandle.fullFence(); // the data before the tracking check (see ShadowTables)
+        long last = (off + length - 1) >>> 12;
+        for (long page = off >>> 12; page <= last; page++) {
+            if (pageTables.isTracked(page)) {
+                long msg = ShadowTables.encode(ShadowTables.MSG_ZAP, page, 0, 0);
+                for (Mmu m : mmus) {
+                    m.post(msg);
+                }
+            }
+        }
+    }
+
+    PageTableTracker pageTables() {
+        return pageTables;
     }
 
     /** The bounds-checked view of RAM that devices use for DMA. */
