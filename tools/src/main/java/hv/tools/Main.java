@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code hv} launcher: one subcommand per tool. */
 @Command(name = "hv", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "HV: a RISC-V (RV64GC) hypervisor and process VM on the JVM.",
-        subcommands = {VersionCommand.class, DevicesCommand.class},
+        subcommands = {VersionCommand.class, DevicesCommand.class, ExecCommand.class},
         footer = {"", "Exit codes: 0 ok / guest powered off, 1 internal error, 2 usage error,",
                 "3 bad configuration or input, 4 guest reboot with --no-reboot, other: the guest's own code."})
 public final class Main implements Runnable {

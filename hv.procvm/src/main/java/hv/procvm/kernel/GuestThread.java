@@ -72,6 +72,11 @@ final class GuestThread implements Waiter {
         public void flushAll() {
             cpu.requestFlush();
         }
+
+        @Override
+        public void codeChanged() {
+            cpu.codeChanged();
+        }
     };
 
     /** Points the hart at the process's (possibly new) address space. Owning thread, or before start. */

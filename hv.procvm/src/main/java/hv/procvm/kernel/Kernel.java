@@ -3,7 +3,7 @@ package hv.procvm.kernel;
 import hv.procvm.fs.FdTable;
 import hv.procvm.fs.FileSystemView;
 import hv.procvm.fs.StdStream;
-import hv.procvm.loader.ElfFormatException;
+import hv.cpu.elf.ElfException;
 import hv.procvm.mem.AddressSpace;
 import hv.procvm.mem.PhysicalPages;
 import java.io.IOException;
@@ -144,10 +144,10 @@ public final class Kernel {
     /**
      * Creates the first process from a program on the guest file system and starts it.
      *
-     * @throws ElfFormatException the program is not a riscv64 executable (one-line message)
+     * @throws ElfException the program is not a riscv64 executable (one-line message)
      * @throws IOException the program cannot be found or read
      */
-    public void start(String program, List<String> args, List<String> env, String cwd) throws ElfFormatException, IOException {
+    public void start(String program, List<String> args, List<String> env, String cwd) throws ElfException, IOException {
         GuestProcess p = new GuestProcess(this, newPid());
         p.cwd = cwd;
         FdTable fds = new FdTable();
@@ -205,6 +205,11 @@ public final class Kernel {
         }
         p.threads.remove(t);
         threads.remove(t.tid);
+        instructions.addAndGet(t.cpu.instret());
+        if (statsEnabled) {
+            hartStats.append("thread ").append(t.tid).append(": ").append(t.cpu.statsLine()).append('\n');
+        }
+        t.cpu.close();
         if (!p.threads.isEmpty()) {
             if (!p.exiting) {
                 return;
@@ -334,9 +339,22 @@ public final class Kernel {
             }
         }
         sb.append('\n');
+        sb.append("instructions=").append(instructions.get()).append('\n');
+        sb.append(hartStats);
         return sb.toString();
     }
 
-    /** Accumulated per-hart counters of threads that have ended (for --stats). */
-    final StringBuffer hartStats = new StringBuffer();
+    /** Per-hart counters of threads that have ended (for --stats). */
+    private final StringBuffer hartStats = new StringBuffer();
+    private final java.util.concurrent.atomic.AtomicLong instructions = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean statsEnabled;
+
+    public void enableStats() {
+        statsEnabled = true;
+    }
+
+    /** Guest instructions retired by threads that have ended. */
+    public long instructionsRetired() {
+        return instructions.get();
+    }
 }

@@ -2,7 +2,7 @@ package hv.procvm.kernel;
 
 import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
-import hv.procvm.loader.ElfFormatException;
+import hv.cpu.elf.ElfException;
 import hv.procvm.mem.AddressSpace;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -174,7 +174,7 @@ final class ProcessCalls {
         ProgramLoader.Loaded l;
         try {
             l = ProgramLoader.load(k, p, file, argv, envp, 0);
-        } catch (ElfFormatException e) {
+        } catch (ElfException e) {
             return -Errno.ENOEXEC;
         }
         // Point of no return: the other threads go, the old image goes (de_thread, exec_mmap).

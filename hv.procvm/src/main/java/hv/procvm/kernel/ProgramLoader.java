@@ -1,10 +1,10 @@
 package hv.procvm.kernel;
 
+import hv.cpu.elf.ElfException;
+import hv.cpu.elf.ElfFile;
 import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileSystemView;
-import hv.procvm.loader.ElfFile;
-import hv.procvm.loader.ElfFormatException;
 import hv.procvm.loader.ElfLoader;
 import hv.procvm.loader.InitialStack;
 import hv.procvm.mem.AddressSpace;
@@ -97,7 +97,7 @@ final class ProgramLoader {
     }
 
     static Loaded loadForStart(Kernel k, GuestProcess p, String program, List<String> args, List<String> env)
-            throws ElfFormatException, IOException {
+            throws ElfException, IOException {
         ProgramFile file = resolveForStart(k, p, program, env);
         List<byte[]> argv = new ArrayList<>();
         argv.add(program.getBytes(StandardCharsets.UTF_8));
@@ -127,11 +127,11 @@ final class ProgramLoader {
     }
 
     /**
-     * Loads a program into a fresh address space. ELF problems throw {@link ElfFormatException}
+     * Loads a program into a fresh address space. ELF problems throw {@link ElfException}
      * (execve maps them to ENOEXEC); file problems throw {@link ErrnoException}.
      */
     static Loaded load(Kernel k, GuestProcess p, ProgramFile file, List<byte[]> argv, List<byte[]> envp, int depth)
-            throws ElfFormatException, ErrnoException {
+            throws ElfException, ErrnoException {
         if (depth > MAX_INTERP_DEPTH) {
             throw new ErrnoException(Errno.ELOOP);
         }
@@ -154,8 +154,8 @@ final class ProgramLoader {
         ElfFile elf = ElfFile.parse(data);
         ElfFile interp = null;
         String interpName = null;
-        if (elf.interpreter() != null) {
-            interpName = elf.interpreter();
+        if (elf.interpreter().isPresent()) {
+            interpName = elf.interpreter().get();
             Path ih;
             try {
                 ih = k.fs.resolve("/", interpName, true).host();
@@ -163,15 +163,15 @@ final class ProgramLoader {
                 ih = null;
             }
             if (ih == null || !Files.isRegularFile(ih)) {
-                throw new ElfFormatException("ELF interpreter " + interpName + " not found"
+                throw new ElfException("ELF interpreter " + interpName + " not found"
                         + (k.fs.jailed() ? " in the sysroot" : " (a dynamically linked program needs --sysroot)"));
             }
             try {
                 interp = ElfFile.parse(Files.readAllBytes(ih));
             } catch (IOException e) {
                 throw new ErrnoException(Errno.of(e));
-            } catch (ElfFormatException e) {
-                throw new ElfFormatException("ELF interpreter " + interpName + ": " + e.getMessage());
+            } catch (ElfException e) {
+                throw new ElfException("ELF interpreter " + interpName + ": " + e.getMessage());
             }
         }
         AddressSpace as = k.newAddressSpace();
@@ -184,12 +184,12 @@ final class ProgramLoader {
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
             byte[] execfn = file.guestPath().getBytes(StandardCharsets.UTF_8);
-            long interpBase = im == null ? 0 : im.bias() + interp.lowVaddr();
+            long interpBase = im == null ? 0 : im.bias() + ElfLoader.lowVaddr(interp);
             long sp = InitialStack.build(as, ElfLoader.STACK_TOP, argv, envp, execfn, new InitialStack.Params(
-                    main.phdr(), elf.phnum(), interpBase, main.entry(), k.uid, k.gid, random));
+                    main.phdr(), elf.programHeaderCount(), interpBase, main.entry(), k.uid, k.gid, random));
             String comm = name.length() > 15 ? name.substring(0, 15) : name;
             return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm);
-        } catch (ElfFormatException | RuntimeException e) {
+        } catch (ElfException | RuntimeException e) {
             as.destroy();
             throw e;
         }
@@ -205,7 +205,7 @@ final class ProgramLoader {
 
     /** "#!interpreter [one argument]" (execve(2), "Interpreter scripts"). */
     private static Loaded loadScript(Kernel k, GuestProcess p, ProgramFile file, byte[] head, List<byte[]> argv,
-            List<byte[]> envp, int depth) throws ElfFormatException, ErrnoException {
+            List<byte[]> envp, int depth) throws ElfException, ErrnoException {
         int end = 2;
         while (end < head.length && head[end] != '\n') {
             end++;

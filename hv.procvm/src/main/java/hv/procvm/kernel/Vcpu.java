@@ -41,6 +41,12 @@ public interface Vcpu {
     /** Asks the hart to drop its cached translations at its next block boundary. Any thread. */
     void requestFlush();
 
+    /** Executable memory changed: decoded instructions must be revalidated before they run. Any thread. */
+    void codeChanged();
+
+    /** The thread is gone: release the hart's resources. */
+    void close();
+
     /** Instructions retired so far. */
     long instret();
 

@@ -1,5 +1,7 @@
 package hv.procvm.loader;
 
+import hv.cpu.elf.ElfException;
+import hv.cpu.elf.ElfFile;
 import hv.procvm.mem.AddressSpace;
 import hv.procvm.mem.Prot;
 import hv.procvm.mem.Vma;
@@ -53,35 +55,55 @@ public final class ElfLoader {
      * Maps the main program. ET_EXEC at its own addresses; ET_DYN (PIE, static-pie) at
      * {@link #ET_DYN_BASE}. Also places the program break after the image.
      */
-    public static Mapped loadProgram(AddressSpace as, ElfFile elf, String name) throws ElfFormatException {
-        long bias = elf.type() == ElfFile.ET_DYN ? ET_DYN_BASE - elf.lowVaddr() : 0;
+    public static Mapped loadProgram(AddressSpace as, ElfFile elf, String name) throws ElfException {
+        long bias = elf.type() == ElfFile.ET_DYN ? ET_DYN_BASE - lowVaddr(elf) : 0;
         Mapped m = map(as, elf, bias, name);
         as.initBrk(m.end());
         return m;
     }
 
     /** Maps the ELF interpreter (ld.so) at a free range chosen like an mmap without a hint. */
-    public static Mapped loadInterpreter(AddressSpace as, ElfFile elf, String name) throws ElfFormatException {
+    public static Mapped loadInterpreter(AddressSpace as, ElfFile elf, String name) throws ElfException {
         if (elf.type() != ElfFile.ET_DYN) {
-            throw new ElfFormatException("the ELF interpreter is not position-independent");
+            throw new ElfException("the ELF interpreter is not position-independent");
         }
-        long span = elf.highVaddr() - elf.lowVaddr();
+        long span = highVaddr(elf) - lowVaddr(elf);
         long at = as.findFree(span, 0);
         if (at < 0) {
-            throw new ElfFormatException("no room for the ELF interpreter");
+            throw new ElfException("no room for the ELF interpreter");
         }
-        return map(as, elf, at - elf.lowVaddr(), name);
+        return map(as, elf, at - lowVaddr(elf), name);
     }
 
-    private static Mapped map(AddressSpace as, ElfFile elf, long bias, String name) throws ElfFormatException {
-        byte[] data = elf.data();
+    /** Lowest page of the image (before the load bias). */
+    public static long lowVaddr(ElfFile elf) {
+        return elf.loadRange()[0] & -4096L;
+    }
+
+    /** End of the image, page-aligned up (before the load bias). */
+    public static long highVaddr(ElfFile elf) {
+        return (elf.loadRange()[1] + 4095) & -4096L;
+    }
+
+    private static Mapped map(AddressSpace as, ElfFile elf, long bias, String name) throws ElfException {
+        byte[] data = elf.bytes();
         long mappedEnd = 0;
         long end = 0;
-        for (ElfFile.Segment s : elf.loads()) {
+        java.util.List<ElfFile.Segment> loads = new java.util.ArrayList<>();
+        for (ElfFile.Segment s : elf.loadSegments()) {
+            if (s.memsz() > 0) {
+                loads.add(s);
+            }
+        }
+        loads.sort((a, b) -> Long.compareUnsigned(a.vaddr(), b.vaddr()));
+        for (ElfFile.Segment s : loads) {
+            if (s.vaddr() < 0 || s.vaddr() + s.memsz() > AddressSpace.USER_END || bias + s.vaddr() < 0) {
+                throw new ElfException("segment at 0x" + Long.toHexString(s.vaddr()) + " outside the user address space");
+            }
             long start = AddressSpace.pageDown(bias + s.vaddr());
             long stop = AddressSpace.pageUp(bias + s.vaddr() + s.memsz());
             if (start < 0x1000 || stop > ElfLoader.STACK_TOP - STACK_SIZE || stop <= start) {
-                throw new ElfFormatException("segment at 0x" + Long.toHexString(s.vaddr()) + " outside the usable address space");
+                throw new ElfException("segment at 0x" + Long.toHexString(s.vaddr()) + " outside the usable address space");
             }
             int prot = prot(s.flags());
             if (start < mappedEnd) {
@@ -98,7 +120,7 @@ public final class ElfLoader {
             mappedEnd = Math.max(mappedEnd, stop);
             end = Math.max(end, stop);
         }
-        long phdr = elf.phdrVaddr();
-        return new Mapped(bias, bias + elf.entry(), phdr < 0 ? 0 : bias + phdr, end);
+        java.util.OptionalLong phdr = elf.programHeaderAddress();
+        return new Mapped(bias, bias + elf.entry(), phdr.isPresent() ? bias + phdr.getAsLong() : 0, end);
     }
 }

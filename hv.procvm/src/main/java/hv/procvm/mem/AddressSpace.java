@@ -48,6 +48,9 @@ public final class AddressSpace {
     /** Flushes one hart's cached translations of this address space. Must be thread-safe. */
     public interface TlbShootdown {
         void flushAll();
+
+        /** Executable memory appeared or was re-filled: decoded instructions must be revalidated. */
+        void codeChanged();
     }
 
     private final PhysicalPages pages;
@@ -97,6 +100,12 @@ public final class AddressSpace {
         }
     }
 
+    private void codeChanged() {
+        for (TlbShootdown h : harts) {
+            h.codeChanged();
+        }
+    }
+
     public synchronized long faultsServed() {
         return faultsServed;
     }
@@ -117,7 +126,7 @@ public final class AddressSpace {
     }
 
     private void setPte(long slotPa, long value) {
-        PTE.setVolatile(ram, pages.offset(slotPa), value);
+        pages.writePte(slotPa, value);
     }
 
     private static long ptePa(long pte) {
@@ -282,6 +291,9 @@ public final class AddressSpace {
         unmapLocked(start, end);
         Vma v = new Vma(start, end, prot, kind, name);
         vmas.put(start, v);
+        if ((prot & Prot.EXEC) != 0) {
+            codeChanged();
+        }
         return v;
     }
 
@@ -348,6 +360,9 @@ public final class AddressSpace {
         }
         forEachLeaf(start, end, (va, slot, pte) -> setPte(slot, leaf(ptePa(pte), prot)));
         shootdown();
+        if ((prot & Prot.EXEC) != 0) {
+            codeChanged();
+        }
         return true;
     }
 
@@ -503,6 +518,9 @@ public final class AddressSpace {
         }
         setPte(slot, leaf(pa, prot));
         faultsServed++;
+        if ((prot & Prot.EXEC) != 0) {
+            codeChanged();
+        }
         return pa;
     }
 

@@ -26,6 +26,32 @@ public final class PhysicalPages {
     private int freeTop;
     private int highWater;
     private int inUse;
+    private volatile PteWriter pteWriter;
+
+    /**
+     * How page-table entries reach RAM. By default a plain volatile store; the process VM installs
+     * a writer that also tells the harts' MMUs (hv.memory's host-write path), so shadow
+     * translations built from the entry are dropped.
+     */
+    public interface PteWriter {
+        void write(long pa, long pte);
+    }
+
+    public void setPteWriter(PteWriter writer) {
+        this.pteWriter = writer;
+    }
+
+    private static final java.lang.invoke.VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    /** Stores one page-table entry (an aligned 64-bit word) at physical address pa. */
+    public void writePte(long pa, long pte) {
+        PteWriter w = pteWriter;
+        if (w != null) {
+            w.write(pa, pte);
+        } else {
+            LONG.setVolatile(ram, offset(pa), pte);
+        }
+    }
 
     /**
      * @param ram  the guest RAM segment (offset 0 = physical address {@code base})
