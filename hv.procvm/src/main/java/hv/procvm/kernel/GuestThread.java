@@ -133,6 +133,9 @@ final class GuestThread implements Waiter {
     private void handleTrap() {
         long cause = cpu.trapCause();
         long tval = cpu.trapValue();
+        if (kernel.strace) {
+            kernel.trace(tid + " trap cause=" + cause + " tval=0x" + Long.toHexString(tval) + " pc=0x" + Long.toHexString(cpu.pc()));
+        }
         switch ((int) cause) {
             case 12, 13, 15 -> {
                 int access = cause == 12 ? AddressSpace.FETCH : cause == 13 ? AddressSpace.LOAD : AddressSpace.STORE;

@@ -91,6 +91,13 @@ public final class Kernel {
         diag.flush();
     }
 
+    /** HV_STRACE=1 in HV's environment: every system call on stderr (a debugging aid, like qemu's -strace). */
+    final boolean strace = System.getenv("HV_STRACE") != null;
+
+    synchronized void trace(String line) {
+        diag.println("[strace] " + line);
+    }
+
     /** Reports an unimplemented system call, once per number. */
     void reportUnimplemented(long nr) {
         if (reported.add(nr)) {

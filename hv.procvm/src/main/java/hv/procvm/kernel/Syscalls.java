@@ -61,6 +61,11 @@ final class Syscalls {
             k.diag("internal error in " + SyscallNumbers.name(nr) + ": " + e);
             r = -Errno.EINVAL;
         }
+        if (k.strace) {
+            k.trace(t.tid + " " + SyscallNumbers.name(nr) + "(0x" + Long.toHexString(a0) + ", 0x" + Long.toHexString(a1)
+                    + ", 0x" + Long.toHexString(a2) + ", 0x" + Long.toHexString(a3) + ") = "
+                    + (r == NO_RETURN ? "-" : r < 0 && r > -4096 ? r + " (errno)" : "0x" + Long.toHexString(r)));
+        }
         if (r == NO_RETURN) {
             return;
         }
