@@ -444,7 +444,7 @@ public final class Hart {
                             continue outer;
                         }
                         default -> {
-                            if ((int) e >= FIRST_FP) {
+                            if (((int) e & 0xff) >= FIRST_FP) {
                                 Fpu.execute(this, e);
                             } else {
                                 Ext.execute(this, e);
