@@ -83,6 +83,18 @@ for d in bin sbin lib; do
   fi
 done
 mkdir -p "$SYSROOT.tmp/tmp" "$SYSROOT.tmp/etc"
+chmod 1777 "$SYSROOT.tmp/tmp"
+# Minimal account databases, so programs (ls -l, id) name the users that own the files. Only
+# root and the user running this script; no host account data is copied.
+{
+  echo "root:x:0:0:root:/root:/bin/sh"
+  if [ "$(id -u)" != 0 ]; then echo "$(id -un):x:$(id -u):$(id -g)::/tmp:/bin/sh"; fi
+} > "$SYSROOT.tmp/etc/passwd"
+{
+  echo "root:x:0:"
+  if [ "$(id -g)" != 0 ]; then echo "$(id -gn):x:$(id -g):"; fi
+} > "$SYSROOT.tmp/etc/group"
+echo hv-sysroot > "$SYSROOT.tmp/etc/hostname"
 rm -rf "$SYSROOT"
 mv "$SYSROOT.tmp" "$SYSROOT"
 printf '%s\n' "${debs[@]##*/}" > "$STAMP"

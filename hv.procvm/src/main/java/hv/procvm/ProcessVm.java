@@ -4,12 +4,17 @@ import hv.cpu.elf.ElfException;
 import hv.memory.GuestRam;
 import hv.memory.MemoryFault;
 import hv.memory.PhysicalMemory;
+import hv.procvm.fs.DeviceFile;
 import hv.procvm.fs.FileSystemView;
+import hv.procvm.fs.HostFile;
+import hv.procvm.fs.OpenFile;
 import hv.procvm.kernel.Kernel;
 import hv.procvm.kernel.Signals;
 import hv.procvm.mem.PhysicalPages;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,10 +39,23 @@ public final class ProcessVm {
      * @param stats   print counters on stderr when the program ends
      * @param memory  guest RAM size in bytes
      */
-    public record Options(Path sysroot, Map<String, String> env, String cwd, boolean stats, long memory) {
+    public record Options(Path sysroot, Map<String, String> env, String cwd, boolean stats, long memory, boolean inheritEnv,
+            Stdio stdio) {
         public Options {
             env = env == null ? Map.of() : Map.copyOf(env);
         }
+
+        /** hv exec's options: HV's environment inherited, HV's standard streams passed through. */
+        public Options(Path sysroot, Map<String, String> env, String cwd, boolean stats, long memory) {
+            this(sysroot, env, cwd, stats, memory, true, null);
+        }
+    }
+
+    /**
+     * Host files for the program's fds 0, 1 and 2 instead of HV's own streams (tests, embedding);
+     * {@code in} may be null for an empty stdin.
+     */
+    public record Stdio(Path in, Path out, Path err) {
     }
 
     private ProcessVm() {
@@ -72,19 +90,27 @@ public final class ProcessVm {
         MemoryFault unused = new MemoryFault();
         pages.setPteWriter((pa, pte) -> memory.write(pa, 8, pte, unused));
         HostClock clock = new HostClock();
-        Kernel kernel = new Kernel(pages, fs, tid -> new HartVcpu(memory, clock, tid), diag);
+        Kernel kernel = new Kernel(pages, fs, tid -> new HartVcpu(memory, clock, tid), diag, stdio(options.stdio()));
         if (options.stats()) {
             kernel.enableStats();
         }
         long t0 = System.nanoTime();
+        int status;
         try {
-            kernel.start(program, args, environment(options.env()), cwd);
-        } catch (ElfException e) {
-            throw new ExecException(program + ": " + e.getMessage());
-        } catch (IOException e) {
-            throw new ExecException(e.getMessage() == null ? program + ": cannot be read" : e.getMessage());
+            try {
+                kernel.start(program, args, environment(options.env(), options.inheritEnv()), cwd);
+            } catch (ElfException e) {
+                throw new ExecException(program + ": " + e.getMessage());
+            } catch (IOException e) {
+                throw new ExecException(e.getMessage() == null ? program + ": cannot be read" : e.getMessage());
+            }
+            status = kernel.awaitExit();
+        } finally {
+            kernel.shutdown();
+            if (kernel.idle()) {
+                ram.close(); // otherwise a thread is stuck in host I/O: leave RAM mapped until the JVM ends
+            }
         }
-        int status = kernel.awaitExit();
         if (options.stats()) {
             diag.printf("hv exec: %.3f s, exit status %d%n", (System.nanoTime() - t0) / 1e9, Signals.shellStatus(status));
             diag.print(kernel.statsReport());
@@ -117,9 +143,27 @@ public final class ProcessVm {
         }
     }
 
-    /** HV's environment (as qemu-user passes its own), with --env entries added or replaced. */
-    private static List<String> environment(Map<String, String> overrides) {
-        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+    private static List<OpenFile> stdio(Stdio s) throws ExecException {
+        if (s == null) {
+            return Kernel.hostStdio();
+        }
+        try {
+            List<OpenFile> out = new ArrayList<>();
+            out.add(s.in() == null ? new DeviceFile(DeviceFile.Kind.NULL, "/dev/null", OpenFile.O_RDONLY, 0, 0)
+                    : new HostFile(FileChannel.open(s.in(), StandardOpenOption.READ), s.in(), s.in().toString(), OpenFile.O_RDONLY, true));
+            for (Path p : new Path[] {s.out(), s.err()}) {
+                out.add(new HostFile(FileChannel.open(p, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING), p, p.toString(), OpenFile.O_WRONLY | OpenFile.O_APPEND, true));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new ExecException("cannot open standard streams: " + e.getMessage());
+        }
+    }
+
+    /** HV's environment (as qemu-user passes its own) if inherited, with --env entries added or replaced. */
+    private static List<String> environment(Map<String, String> overrides, boolean inherit) {
+        Map<String, String> env = inherit ? new LinkedHashMap<>(System.getenv()) : new LinkedHashMap<>();
         env.putAll(overrides);
         List<String> out = new ArrayList<>();
         env.forEach((k, v) -> out.add(k + "=" + v));

@@ -2,6 +2,7 @@ package hv.procvm.kernel;
 
 import hv.procvm.fs.FdTable;
 import hv.procvm.fs.FileSystemView;
+import hv.procvm.fs.OpenFile;
 import hv.procvm.fs.StdStream;
 import hv.cpu.elf.ElfException;
 import hv.procvm.mem.AddressSpace;
@@ -40,7 +41,7 @@ public final class Kernel {
     final int gid;
     final String hostname;
     final long bootNanos = System.nanoTime();
-    final StdStream[] stdio = new StdStream[3];
+    private final OpenFile[] stdio;
     private final PrintStream diag;
     private final Map<Integer, GuestProcess> processes = new ConcurrentHashMap<>();
     private final Map<Integer, GuestThread> threads = new ConcurrentHashMap<>();
@@ -53,7 +54,11 @@ public final class Kernel {
     private final AtomicInteger processesCreated = new AtomicInteger();
     private final AtomicInteger threadsCreated = new AtomicInteger();
 
-    public Kernel(PhysicalPages pages, FileSystemView fs, VcpuFactory cpus, PrintStream diag) {
+    /**
+     * @param stdio the descriptions behind the first process's fds 0, 1 and 2 (the kernel takes
+     *              over one reference to each)
+     */
+    public Kernel(PhysicalPages pages, FileSystemView fs, VcpuFactory cpus, PrintStream diag, List<OpenFile> stdio) {
         this.pages = pages;
         this.fs = fs;
         this.cpus = cpus;
@@ -63,9 +68,12 @@ public final class Kernel {
         this.uid = ids[0];
         this.gid = ids[1];
         this.hostname = hostName();
-        for (int i = 0; i < 3; i++) {
-            stdio[i] = new StdStream(i);
-        }
+        this.stdio = stdio.toArray(new OpenFile[0]);
+    }
+
+    /** HV's own standard streams, passed through. */
+    public static List<OpenFile> hostStdio() {
+        return List.of(new StdStream(0), new StdStream(1), new StdStream(2));
     }
 
     private static int[] hostIds() {
@@ -158,7 +166,7 @@ public final class Kernel {
         GuestProcess p = new GuestProcess(this, newPid());
         p.cwd = cwd;
         FdTable fds = new FdTable();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < stdio.length; i++) {
             fds.install(stdio[i], i, false);
         }
         p.fds = fds;
@@ -183,6 +191,32 @@ public final class Kernel {
     }
 
     // ------------------------------------------------------------------ exit
+
+    /**
+     * After the first process ended: every process still running is killed (its threads stop at
+     * their next slice or wake-up), as qemu-user's exit ends them all. Waits briefly for them.
+     */
+    public void shutdown() {
+        for (GuestProcess p : processes.values()) {
+            exitGroup(p, Signals.killedStatus(Signals.SIGKILL), null);
+        }
+        for (GuestThread t : threads.values()) {
+            Thread h = t.hostThread();
+            if (h != null) {
+                try {
+                    h.join(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Whether every guest thread has stopped. */
+    public boolean idle() {
+        return threads.isEmpty();
+    }
 
     /** exit_group, or death by signal: every thread of p stops; the last one to go finishes p. */
     void exitGroup(GuestProcess p, int waitStatus, GuestThread caller) {
