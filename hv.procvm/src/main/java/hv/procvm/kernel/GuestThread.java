@@ -140,21 +140,23 @@ final class GuestThread implements Waiter {
             case 12, 13, 15 -> {
                 int access = cause == 12 ? AddressSpace.FETCH : cause == 13 ? AddressSpace.LOAD : AddressSpace.STORE;
                 AddressSpace as = process.as;
-                if (as.handleFault(tval, access)) {
-                    if (cpu.pc() == lastFaultPc && tval == lastFaultAddr) {
-                        // The page is present but the hart faulted again: a stale translation.
-                        if (++faultRepeats > 3) {
-                            forceSignal(Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, Signals.SEGV_ACCERR, tval));
-                            faultRepeats = 0;
-                            return;
-                        }
-                        cpu.flushLocal();
-                    } else {
-                        faultRepeats = 0;
-                    }
+                int result = as.handleFault(tval, access);
+                if (result == AddressSpace.FAULT_POPULATED) {
+                    faultRepeats = 0;
+                    return;
+                }
+                if (result == AddressSpace.FAULT_ALREADY_PRESENT) {
+                    // The page is present but the hart faulted: a stale translation. Flush and retry,
+                    // a few times at most (a hart that keeps faulting would otherwise spin forever).
+                    faultRepeats = cpu.pc() == lastFaultPc && tval == lastFaultAddr ? faultRepeats + 1 : 1;
                     lastFaultPc = cpu.pc();
                     lastFaultAddr = tval;
-                    return;
+                    if (faultRepeats <= 3) {
+                        cpu.flushLocal();
+                        return;
+                    }
+                    faultRepeats = 0;
+                    kernel.diag("page fault at 0x" + Long.toHexString(tval) + " persists on a present page");
                 }
                 int code = as.vmaAt(tval) == null ? Signals.SEGV_MAPERR : Signals.SEGV_ACCERR;
                 forceSignal(Signals.SIGSEGV, SigInfo.fault(Signals.SIGSEGV, code, tval));

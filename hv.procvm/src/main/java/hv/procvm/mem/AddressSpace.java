@@ -486,20 +486,26 @@ public final class AddressSpace {
         };
     }
 
+    /** {@link #handleFault} results. */
+    public static final int FAULT_SEGV = 0, FAULT_POPULATED = 1, FAULT_ALREADY_PRESENT = 2;
+
     /**
-     * A page fault from a hart. Returns true when the access is legal (the page is now present,
-     * or was already: a stale TLB entry), false when it is a segmentation fault.
+     * A page fault from a hart: {@link #FAULT_POPULATED} when the page was made present,
+     * {@link #FAULT_ALREADY_PRESENT} when it already was (the hart used a stale translation),
+     * {@link #FAULT_SEGV} when the access is illegal (a segmentation fault).
      */
-    public synchronized boolean handleFault(long va, int access) {
+    public synchronized int handleFault(long va, int access) {
         if (va < 0 || va >= USER_END || destroyed) {
-            return false;
+            return FAULT_SEGV;
         }
         Vma v = vmaAt(va);
         if (v == null || !allows(v.prot, access)) {
-            return false;
+            return FAULT_SEGV;
         }
+        long slot = leafSlot(pageDown(va), false);
+        boolean present = slot >= 0 && (getPte(slot) & PTE_V) != 0;
         populate(pageDown(va), v.prot);
-        return true;
+        return present ? FAULT_ALREADY_PRESENT : FAULT_POPULATED;
     }
 
     /** Makes the page at va present with the given protection; returns its frame. */
