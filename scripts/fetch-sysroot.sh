@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${HV_CACHE_DIR:-$ROOT/.cache}"
 APTDIR="$CACHE/debian-riscv64"
 OUT="$CACHE/sysroot"
-PACKAGES=(libc6 coreutils grep sed gzip findutils)
+PACKAGES=(libc6 coreutils grep sed gzip findutils busybox-static)
 
 die() { echo "fetch-sysroot: $*" >&2; exit 3; }
 log() { [ -n "${HV_QUIET:-}" ] || echo "fetch-sysroot: $*" >&2; }
