@@ -1,6 +1,7 @@
 package hv.devices.plugins;
 
 import hv.api.device.DeviceProvider;
+import hv.api.net.NetworkBackendProvider;
 import hv.api.device.OptionSpec;
 import hv.api.device.Placement;
 
@@ -44,11 +45,13 @@ public final class PluginCatalog {
     }
 
     private final Map<String, Entry> byType;
+    private final Map<String, NetworkBackendProvider> backends;
     private final List<String> errors;
 
-    private PluginCatalog(Map<String, Entry> byType, List<String> errors) {
-        this.byType = byType;
-        this.errors = errors;
+    private PluginCatalog(Loader l) {
+        this.byType = l.byType;
+        this.backends = Map.copyOf(l.backends);
+        this.errors = List.copyOf(l.errors);
     }
 
     public static PluginCatalog load(List<Path> folders) {
@@ -66,7 +69,7 @@ public final class PluginCatalog {
                 l.loadJar(jar);
             }
         }
-        return new PluginCatalog(l.byType, List.copyOf(l.errors));
+        return new PluginCatalog(l);
     }
 
     /**
@@ -84,7 +87,7 @@ public final class PluginCatalog {
         } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
             l.errors.add("class path: cannot list device providers: " + oneLine(e));
         }
-        return new PluginCatalog(l.byType, List.copyOf(l.errors));
+        return new PluginCatalog(l);
     }
 
     private static Path codeSource(Class<?> c) {
@@ -123,6 +126,7 @@ public final class PluginCatalog {
         private final ModuleLayer parent;
         private final ClassLoader parentLoader;
         private final Map<String, Entry> byType = new LinkedHashMap<>();
+        private final Map<String, NetworkBackendProvider> backends = new LinkedHashMap<>();
         private final Map<String, Path> moduleJars = new HashMap<>();
         private final List<String> errors = new ArrayList<>();
 
@@ -167,12 +171,36 @@ public final class PluginCatalog {
                     found++;
                     addProvider(name, module, descriptor.rawVersion().orElse("-"), jar, p);
                 }
+                found += addBackends(name, layer);
                 if (found == 0) {
-                    errors.add(name + ": module " + module + " provides no hv.api.device.DeviceProvider");
+                    errors.add(name + ": module " + module + " provides no hv.api.device.DeviceProvider or hv.api.net.NetworkBackendProvider");
                 }
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 errors.add(name + ": cannot load: " + oneLine(e));
             }
+        }
+
+        /** Network backends (hv.api.net) from the same layer: they are plugins too. */
+        int addBackends(String jarName, ModuleLayer layer) {
+            int found = 0;
+            for (ServiceLoader.Provider<NetworkBackendProvider> p : ServiceLoader.load(layer, NetworkBackendProvider.class).stream().toList()) {
+                if (p.type().getModule().getLayer() != layer) {
+                    continue;
+                }
+                found++;
+                try {
+                    NetworkBackendProvider provider = p.get();
+                    String type = provider.type();
+                    if (type == null || !TYPE.matcher(type).matches()) {
+                        errors.add(jarName + ": network backend " + p.type().getName() + " has an invalid type '" + type + "'");
+                    } else if (backends.putIfAbsent(type, provider) != null) {
+                        errors.add(jarName + ": network backend '" + type + "' is already provided by another plugin");
+                    }
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    errors.add(jarName + ": network backend " + p.type().getName() + " failed: " + oneLine(e));
+                }
+            }
+            return found;
         }
 
         void addProvider(String jarName, String module, String version, Path jar, ServiceLoader.Provider<DeviceProvider> p) {
@@ -233,6 +261,11 @@ public final class PluginCatalog {
 
     public Optional<Entry> find(String type) {
         return Optional.ofNullable(byType.get(type));
+    }
+
+    /** Network backend providers by type ({@code stream}, {@code dgram}, {@code switch}, ...). */
+    public Map<String, NetworkBackendProvider> networkBackends() {
+        return backends;
     }
 
     /** One line per folder, jar or provider that could not be loaded. */

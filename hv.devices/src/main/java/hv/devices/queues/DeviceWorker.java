@@ -57,10 +57,11 @@ public final class DeviceWorker implements AutoCloseable {
     /**
      * Queues {@code task}; lock-free, allocation-free, callable from any thread.
      *
-     * @return false when the worker is closed or its queue is full (the task will not run)
+     * @return false when the worker is not started, closed, or its queue is full (the task
+     *         will not run; the caller decides, e.g. runs a reset callback itself)
      */
     public boolean post(Runnable task) {
-        if (closed || !tasks.offer(task)) {
+        if (!started || closed || !tasks.offer(task)) {
             return false;
         }
         if (sleeping) {
@@ -101,6 +102,10 @@ public final class DeviceWorker implements AutoCloseable {
     public void resume() {
         pauseRequested = false;
         LockSupport.unpark(thread);
+    }
+
+    public boolean isStarted() {
+        return started;
     }
 
     /** Tasks that threw so far. */
