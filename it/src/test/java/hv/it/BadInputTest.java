@@ -46,6 +46,46 @@ class BadInputTest {
         assertBadInput(Hv.run("run", "--kernel", kernel.toString(), "--device", "no-such-device"), "no-such-device");
     }
 
+    /** The first 4 KiB of the real Debian Image: the header promises far more than is there. */
+    @Test
+    void truncatedKernelImage(@TempDir Path dir) throws IOException {
+        Path image = BuildImage.root().resolve(".cache/guest/Image");
+        assertTrue(Files.isRegularFile(image), image + " missing: run scripts/fetch-guest.sh");
+        Path kernel = dir.resolve("Image-truncated");
+        byte[] head = new byte[4096];
+        try (var in = Files.newInputStream(image)) {
+            assertEquals(head.length, in.readNBytes(head, 0, head.length));
+        }
+        Files.write(kernel, head);
+        assertBadInput(Hv.run("run", "--kernel", kernel.toString()), "image_size");
+    }
+
+    @Test
+    void initrdThatDoesNotFitInRam(@TempDir Path dir) throws IOException {
+        Path image = BuildImage.root().resolve(".cache/guest/Image");
+        assertTrue(Files.isRegularFile(image), image + " missing: run scripts/fetch-guest.sh");
+        Path initrd = dir.resolve("huge.cpio");
+        try (var ch = java.nio.channels.FileChannel.open(initrd, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}), (40L << 20) - 1); // sparse 40 MiB
+        }
+        assertBadInput(Hv.run("run", "--kernel", image.toString(), "--initrd", initrd.toString(), "--memory", "64M"), "--memory");
+    }
+
+    @Test
+    void zeroCpus(@TempDir Path dir) throws IOException {
+        Path kernel = dir.resolve("k");
+        Files.write(kernel, new byte[] {1});
+        assertBadInput(Hv.run("run", "--kernel", kernel.toString(), "--cpus", "0"), "--cpus");
+    }
+
+    @Test
+    void memoryTooSmall(@TempDir Path dir) throws IOException {
+        Path kernel = dir.resolve("k");
+        Files.write(kernel, new byte[] {1});
+        assertBadInput(Hv.run("run", "--kernel", kernel.toString(), "--memory", "1K"), "--memory");
+    }
+
     private static void assertBadInput(Hv.Result r, String named) {
         assertNoStackTrace(r);
         assertEquals(3, r.exit(), r::toString);
