@@ -14,6 +14,7 @@ module hv.devices {
     requires org.jctools.core;
 
     uses hv.api.device.DeviceProvider;
+    uses hv.api.net.NetworkBackendProvider;
 
     exports hv.devices.virtio;
     exports hv.devices.queues;
