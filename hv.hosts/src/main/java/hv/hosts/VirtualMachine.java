@@ -51,7 +51,11 @@ public final class VirtualMachine {
     }
 
     private static Map<String, NetworkBackendProvider> backends(PluginCatalog catalog) {
-        return catalog.networkBackends();
+        Map<String, NetworkBackendProvider> byType = new java.util.LinkedHashMap<>();
+        for (PluginCatalog.BackendEntry e : catalog.networkBackends()) {
+            byType.put(e.provider().type(), e.provider());
+        }
+        return byType;
     }
 
     /** Statistics of the run so far (for {@code --stats}); the launcher prints them. */
