@@ -229,7 +229,12 @@ public final class Mmu {
         attention = true;
     }
 
-    /** Called by the hart at block boundaries; cheap (one volatile read) when nothing is pending. */
+    /**
+     * Called by the hart at block boundaries; cheap (one volatile read) when nothing is pending.
+     * Must also be called before the hart's exits are handled (in particular an SBI remote
+     * fence), so its own reports reach the other harts before the fence it requests, and by
+     * whoever pauses a stopped hart before the final dirty-log round (see {@link DirtyLog}).
+     */
     public void pollFlush() {
         if (attention) {
             handleAttention();
