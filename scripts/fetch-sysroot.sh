@@ -43,6 +43,15 @@ for deb in "$DEBS"/*.deb; do
   dpkg-deb -x "$deb" "$OUT.new" || die "cannot unpack $(basename "$deb") (retry with HV_GUEST_REFRESH=1)"
 done
 [ -e "$OUT.new/lib/ld-linux-riscv64-lp64d.so.1" ] || die "the sysroot has no /lib/ld-linux-riscv64-lp64d.so.1"
+# What a root file system has and packages do not ship: a world-writable /tmp (the process-VM
+# tests work there), and minimal account databases so `ls -l`/`id` name the owners of files
+# (root and the user running this script only; no host account data is copied).
+mkdir -p "$OUT.new/tmp" "$OUT.new/etc" && chmod 1777 "$OUT.new/tmp"
+{ echo "root:x:0:0:root:/root:/bin/sh"
+  [ "$(id -u)" = 0 ] || echo "$(id -un):x:$(id -u):$(id -g)::/tmp:/bin/sh"; } >"$OUT.new/etc/passwd"
+{ echo "root:x:0:"
+  [ "$(id -g)" = 0 ] || echo "$(id -gn):x:$(id -g):"; } >"$OUT.new/etc/group"
+echo hv-sysroot >"$OUT.new/etc/hostname"
 echo "$script_hash" >"$OUT.new/.built-by"
 rm -rf "$OUT" && mv "$OUT.new" "$OUT"
 log "sysroot ready: $OUT ($(du -sm "$OUT" | cut -f1) MB)"

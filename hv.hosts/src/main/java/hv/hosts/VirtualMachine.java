@@ -4,7 +4,7 @@ import hv.api.config.VmConfig;
 import hv.api.device.HostConsole;
 import hv.api.net.NetworkBackendProvider;
 import hv.devices.plugins.PluginCatalog;
-import hv.hosts.machine.Machine;
+
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,7 +51,16 @@ public final class VirtualMachine {
     }
 
     private static Map<String, NetworkBackendProvider> backends(PluginCatalog catalog) {
-        return catalog.networkBackends();
+        Map<String, NetworkBackendProvider> byType = new java.util.LinkedHashMap<>();
+        for (PluginCatalog.BackendEntry e : catalog.networkBackends()) {
+            byType.put(e.provider().type(), e.provider());
+        }
+        return byType;
+    }
+
+    /** Statistics of the run so far (for {@code --stats}); the launcher prints them. */
+    public String statsReport() {
+        return machine.statsReport();
     }
 
     /** Runs until the VM ends; releases every host resource before returning. */

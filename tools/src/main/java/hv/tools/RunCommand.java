@@ -29,6 +29,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 try {
                     VirtualMachine vm = VirtualMachine.create(config, catalog, new StdioConsole());
                     outcome = vm.run();
+                    if (config.stats()) {
+                        System.err.print(vm.statsReport());
+                    }
                 } catch (VmConfigException e) {
                     throw new UserError(e.getMessage());
                 }

@@ -66,7 +66,9 @@ public interface VirtioDevice {
      * The driver reset the device (status 0) or the machine is resetting. Stop using the queues
      * and drop in-flight work, then call {@code done} (from any thread) once no thread of the
      * device will touch guest memory or the queues any more; the driver sees status 0 only
-     * then. Must not block the caller.
+     * then. Must not block the caller. If the device was never activated (no DRIVER_OK) the
+     * transport completes the reset at once without waiting for {@code done}; a device that
+     * hands {@link #activate} work to the same worker as its reset keeps the two ordered.
      */
     void reset(Runnable done);
 

@@ -57,6 +57,13 @@ class PluginCatalogTest {
                 List.of(api), Map.of("META-INF/services/hv.api.device.DeviceProvider", "plain.P\n"));
         // Corrupt: not a zip at all.
         Files.write(plugins.resolve("j-corrupt.jar"), new byte[]{'P', 'K', 3, 4, 1, 2, 3, 4, 5, 6, 7});
+        // A network backend plugin: no device, but a valid plugin.
+        PluginJars.build(work, plugins.resolve("l-backend.jar"), Map.of(
+                "module-info.java", "module test.backend { requires hv.api; provides hv.api.net.NetworkBackendProvider with pb.B; }",
+                "pb/B.java", "package pb; public final class B implements hv.api.net.NetworkBackendProvider {"
+                        + " public String type() { return \"loop\"; } public String description() { return \"test\"; }"
+                        + " public hv.api.net.NetworkBackend open(hv.api.device.DeviceOptions o, hv.api.net.FrameSink s) { throw new UnsupportedOperationException(); } }"),
+                mp, Map.of());
         // Typed() throws.
         jar("k-typethrows.jar", "test.typethrows", "x", "", mp, true,
                 "public String type() { throw new UnsupportedOperationException(\"oops\"); }", "return SPI_VERSION;");
@@ -104,7 +111,7 @@ class PluginCatalogTest {
                 + "}\n";
     }
 
-    private record Loaded(List<String> types, List<String> errors) {
+    private record Loaded(List<String> types, List<String> errors, List<String> backends) {
     }
 
     private static Loaded load(List<Path> folders) throws Exception {
@@ -121,7 +128,15 @@ class PluginCatalogTest {
             Method type = host.findLoader("hv.api").loadClass("hv.api.device.DeviceProvider").getMethod("type");
             types.add((String) type.invoke(provider));
         }
-        return new Loaded(types, errors);
+        List<String> backends = new ArrayList<>();
+        for (Object entry : (List<?>) catalog.getMethod("networkBackends").invoke(cat)) {
+            Method providerAccessor = entry.getClass().getMethod("provider");
+            providerAccessor.setAccessible(true);
+            Object provider = providerAccessor.invoke(entry);
+            Method type = host.findLoader("hv.api").loadClass("hv.api.net.NetworkBackendProvider").getMethod("type");
+            backends.add((String) type.invoke(provider));
+        }
+        return new Loaded(types, errors, backends);
     }
 
     private static String errorFor(Loaded l, String jar) {
@@ -147,6 +162,7 @@ class PluginCatalogTest {
         assertTrue(errorFor(l, "j-corrupt.jar").contains("cannot load"), errorFor(l, "j-corrupt.jar"));
         assertTrue(errorFor(l, "k-typethrows.jar").contains("oops"));
         assertEquals(9, l.errors().size(), l.errors().toString());
+        assertEquals(List.of("loop"), l.backends(), "a backend-only jar is a plugin, not an error");
     }
 
     @Test

@@ -72,11 +72,11 @@ final class NetTestContext implements DeviceContext {
     }
 
     @Override
-    public NetworkBackendProvider networkBackend(String type) throws DeviceConfigException {
-        if (type.equals("fake")) {
-            return fake;
+    public <T> T service(Class<T> kind, String name) throws DeviceConfigException {
+        if (kind == NetworkBackendProvider.class && name.equals("fake")) {
+            return kind.cast(fake);
         }
-        throw new DeviceConfigException("no network backend '" + type + "'");
+        throw new DeviceConfigException("no network backend '" + name + "'");
     }
 
     @Override

@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.device.DeviceConfigException;
 import hv.api.device.DeviceContext;
@@ -17,12 +17,16 @@ record HostDeviceContext(String instanceName, long mmioBase, long mmioSize, int 
                          String vmName, Map<String, NetworkBackendProvider> backends) implements DeviceContext {
 
     @Override
-    public NetworkBackendProvider networkBackend(String type) throws DeviceConfigException {
-        NetworkBackendProvider p = backends.get(type);
-        if (p == null) {
-            throw new DeviceConfigException("no network backend '" + type + "' is installed (known: " + String.join(", ", backends.keySet()) + ")");
+    public <T> T service(Class<T> kind, String name) throws DeviceConfigException {
+        if (kind == NetworkBackendProvider.class) {
+            NetworkBackendProvider p = backends.get(name);
+            if (p == null) {
+                throw new DeviceConfigException("no network backend '" + name + "' is installed (known: "
+                        + String.join(", ", backends.keySet()) + ")");
+            }
+            return kind.cast(p);
         }
-        return p;
+        throw new DeviceConfigException("no host service of kind " + kind.getSimpleName());
     }
 
     @Override

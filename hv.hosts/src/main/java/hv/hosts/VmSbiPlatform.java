@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.device.HostConsole;
 import hv.api.platform.HartLink;

@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.memory.GuestRam;
 

@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 /**
  * How the harts start once the images are in RAM.

@@ -1,10 +1,9 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.config.VmConfig;
 import hv.cpu.Hart;
 import hv.cpu.elf.ElfException;
 import hv.cpu.elf.ElfFile;
-import hv.hosts.VmConfigException;
 import hv.hosts.boot.BootException;
 import hv.hosts.boot.BootLayout;
 import hv.hosts.boot.KernelImage;

@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.config.VmConfig;
 import hv.api.device.HostConsole;
@@ -12,8 +12,6 @@ import hv.devices.platform.MachineClock;
 import hv.devices.platform.Plic;
 import hv.devices.platform.VirtLayout;
 import hv.devices.plugins.PluginCatalog;
-import hv.hosts.VmConfigException;
-import hv.hosts.VmOutcome;
 import hv.hosts.sbi.Sbi;
 import hv.hosts.vcpu.VcpuThread;
 import hv.memory.GuestRam;
@@ -151,7 +149,11 @@ public final class Machine {
             throw new VmConfigException("--memory: " + e.getMessage());
         }
         phys = new PhysicalMemory(ram);
-        Plic plic = new Plic(List.of(), VirtLayout.PLIC_NDEV);
+        List<HartLink> noHarts = new ArrayList<>();
+        for (int i = 0; i < config.cpus(); i++) {
+            noHarts.add(new DetachedHartLink(i));
+        }
+        Plic plic = new Plic(noHarts, VirtLayout.PLIC_NDEV);
         VmLifecycle lifecycle = new VmLifecycle();
         MachineDevices devices = MachineDevices.create(config.devices(), catalog, plic, phys.dmaView(), new MachineClock(),
                 console, lifecycle, config.name(), backends);
@@ -184,8 +186,6 @@ public final class Machine {
         for (MachineDevices.Placed p : devices.placed()) {
             p.device().start();
         }
-        VcpuThread boot = vcpus.get(0);
-        Hart h0 = boot.hart();
         for (VcpuThread v : vcpus) {
             Hart h = v.hart();
             if (plan.allHartsStart() || h.hartId() == 0) {
@@ -219,10 +219,6 @@ public final class Machine {
             }
         }
         devices.close();
-        if (config.stats()) {
-            printStats();
-        }
-        assert h0 != null;
         return outcome;
     }
 
@@ -230,12 +226,12 @@ public final class Machine {
     private void startMonitor() {
         Thread t = new Thread(() -> {
             while (!lifecycle.ended()) {
-                StringBuilder sb = new StringBuilder("hv: monitor:");
+                StringBuilder sb = new StringBuilder("monitor:");
                 for (VcpuThread v : vcpus) {
                     Hart h = v.hart();
                     sb.append(String.format(" [%d %s pc=%x priv=%d ret=%d scause=%x sepc=%x mie=%x stimecmp=%x time=%x]", h.hartId(), v.state(), h.pc, h.priv, h.retired, h.scause, h.sepc, h.mie, h.stimecmp, clock.mtime()));
                 }
-                System.err.println(sb);
+                System.getLogger("hv.monitor").log(System.Logger.Level.INFO, sb.toString());
                 try {
                     Thread.sleep(1000);
                 } catch (InterruptedException e) {
@@ -247,19 +243,33 @@ public final class Machine {
         t.start();
     }
 
-    private void printStats() {
+    /** Exit, MMU and SBI statistics, one {@code hv: stats:} line each, ending with the total {@code instret=N}. */
+    public String statsReport() {
+        StringBuilder sb = new StringBuilder();
         long total = 0;
         for (Hart h : harts) {
-            System.err.println("hv: stats: hart " + h.hartId() + ": " + h.statsLine());
-            System.err.println("hv: stats: hart " + h.hartId() + " mmu: " + h.mmu().stats());
+            sb.append("hv: stats: hart ").append(h.hartId()).append(": ").append(h.statsLine()).append('\n');
+            sb.append("hv: stats: hart ").append(h.hartId()).append(" mmu: ").append(h.mmu().stats()).append('\n');
             total += h.retired;
         }
         if (sbi != null) {
             long[] c = sbi.callCounts();
-            System.err.printf("hv: stats: sbi calls: legacy=%d base=%d time=%d ipi=%d rfence=%d hsm=%d srst=%d dbcn=%d%n",
-                    c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+            sb.append(String.format("hv: stats: sbi calls: legacy=%d base=%d time=%d ipi=%d rfence=%d hsm=%d srst=%d dbcn=%d%n",
+                    c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]));
         }
-        System.err.println("hv: stats: instret=" + total);
+        sb.append("hv: stats: instret=").append(total).append('\n');
+        return sb.toString();
+    }
+
+    /** A hart link for a machine that never runs (hv dtb): interrupts go nowhere. */
+    private record DetachedHartLink(int hartId) implements HartLink {
+        @Override
+        public void setInterruptPending(int bit, boolean level) {
+        }
+
+        @Override
+        public void setMachineTimerCompare(long compare) {
+        }
     }
 
     /** Wraps the console so that the user's quit escape ends this VM. */

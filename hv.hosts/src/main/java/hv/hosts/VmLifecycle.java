@@ -1,7 +1,6 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.platform.MachineControl;
-import hv.hosts.VmOutcome;
 
 import java.util.concurrent.CompletableFuture;
 

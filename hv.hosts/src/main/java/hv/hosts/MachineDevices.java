@@ -1,4 +1,4 @@
-package hv.hosts.machine;
+package hv.hosts;
 
 import hv.api.device.Device;
 import hv.api.device.DeviceConfigException;
@@ -13,7 +13,6 @@ import hv.api.platform.MachineControl;
 import hv.devices.platform.Plic;
 import hv.devices.platform.VirtLayout;
 import hv.devices.plugins.PluginCatalog;
-import hv.hosts.VmConfigException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
