@@ -5,7 +5,6 @@ import hv.api.device.DeviceContext;
 import hv.api.device.GuestMemory;
 import hv.api.device.HostConsole;
 import hv.api.device.InterruptLine;
-import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
 
@@ -106,8 +105,8 @@ public final class TestDeviceContext implements DeviceContext {
     }
 
     @Override
-    public NetworkBackendProvider networkBackend(String type) throws DeviceConfigException {
-        throw new DeviceConfigException("no network backends in device tests");
+    public <T> T service(Class<T> kind, String name) throws DeviceConfigException {
+        throw new DeviceConfigException("no host services in device tests");
     }
 
     @Override
