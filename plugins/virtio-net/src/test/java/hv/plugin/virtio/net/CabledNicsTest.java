@@ -56,13 +56,15 @@ class CabledNicsTest {
         @Override public System.Logger logger() { return base.logger(); }
 
         @Override
-        public NetworkBackendProvider networkBackend(String type) throws DeviceConfigException {
-            for (NetworkBackendProvider p : ServiceLoader.load(NetworkBackendProvider.class)) {
-                if (p.type().equals(type)) {
-                    return p;
+        public <T> T service(Class<T> kind, String name) throws DeviceConfigException {
+            if (kind == NetworkBackendProvider.class) {
+                for (NetworkBackendProvider p : ServiceLoader.load(NetworkBackendProvider.class)) {
+                    if (p.type().equals(name)) {
+                        return kind.cast(p);
+                    }
                 }
             }
-            throw new DeviceConfigException("no backend " + type);
+            throw new DeviceConfigException("no " + kind.getSimpleName() + " " + name);
         }
     }
 
