@@ -207,7 +207,11 @@ final class VirtioNetDevice implements VirtioDevice {
             b.close();
         }
         worker.close();
-        log.log(System.Logger.Level.DEBUG, () -> name + " counters: " + counters.snapshot()
+        // Drops are worth a line when the VM ends (a slow guest, a slow peer, a bad driver); a
+        // clean run only logs at debug level.
+        boolean dropped = counters.get(NetCounter.RX_DROPPED_QUEUE_FULL) + counters.get(NetCounter.RX_DROPPED_TOO_BIG)
+                + counters.get(NetCounter.TX_DROPPED) + counters.get(NetCounter.TX_BAD_HEADER) + counters.get(NetCounter.TX_BAD_LENGTH) > 0;
+        log.log(dropped ? System.Logger.Level.INFO : System.Logger.Level.DEBUG, () -> name + " counters: " + counters.snapshot()
                 + (b != null ? " backend: " + b.counters() : ""));
     }
 
