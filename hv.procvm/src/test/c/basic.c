@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -23,6 +24,9 @@ int main(int argc, char **argv) {
     char cwd[4096];
     CHECK(getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/', "getcwd");
     printf("cwd=%s\n", cwd);
+    errno = 0;
+    CHECK(syscall(333) == -1 && errno == ENOSYS, "unknown system call is ENOSYS");
+    CHECK(syscall(333) == -1 && errno == ENOSYS, "and stays ENOSYS");
     fprintf(stderr, "to stderr\n");
     if (argc > 1 && strncmp(argv[1], "exit", 4) == 0) {
         return atoi(argv[1] + 4);

@@ -71,6 +71,9 @@ final class ProcessCalls {
             return -Errno.EINVAL;
         }
         GuestProcess p = t.process;
+        if (k.threadCount() >= Kernel.MAX_THREADS) {
+            return -Errno.EAGAIN; // every guest thread is a host thread: a fork bomb stops here
+        }
         if ((flags & CLONE_THREAD) != 0) {
             if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) {
                 return -Errno.EINVAL;
