@@ -64,7 +64,7 @@ final class ExecCommand implements Callable<Integer> {
             vars.put(e.substring(0, eq), e.substring(eq + 1));
         }
         try {
-            return ProcessVm.run(new ProcessVm.Options(sysroot, vars, cwd, stats, parseSize(memory)), program, args);
+            return ProcessVm.run(new ProcessVm.Options(sysroot, vars, cwd, stats, parseSize(memory)), program, args, System.err);
         } catch (ExecException e) {
             throw new UserError(e.getMessage(), ExitCodes.BAD_INPUT);
         }
