@@ -40,6 +40,12 @@ public final class GuestRam implements AutoCloseable {
     private final MemorySegment segment;
     private final RamAllocator.Allocation allocation;
     private final DirtyLog dirtyLog;
+    /** Told about loader writes, so harts drop shadows built from page tables they overwrite. */
+    private volatile HostWriteListener hostWriteListener = (off, length) -> { };
+
+    interface HostWriteListener {
+        void written(long off, long length);
+    }
 
     private GuestRam(long base, long size, RamAllocator.Allocation allocation) {
         this.base = base;
@@ -215,6 +221,11 @@ public final class GuestRam implements AutoCloseable {
         long off = paddr - base;
         MemorySegment.copy(data, 0, segment, BYTE, off, data.length);
         dirtyLog.markRange(off, data.length);
+        hostWriteListener.written(off, data.length);
+    }
+
+    void setHostWriteListener(HostWriteListener listener) {
+        this.hostWriteListener = listener;
     }
 
     /** Copies guest-physical [paddr, paddr+dst.length) into {@code dst}. */

@@ -461,6 +461,17 @@ final class ShadowTables implements PageWalker.TableVisitor {
         }
     }
 
+    /** Forgets every space and stops tracking their pages (reset). */
+    void releaseAll() {
+        for (ShadowSpace s : spaces) {
+            if (s.live) {
+                release(s);
+            }
+        }
+        current = null;
+        floodCounts.clear();
+    }
+
     /** Drops every shadow entry (keeps the tracking): the inbox overflowed. */
     void clearAll() {
         for (ShadowSpace s : spaces) {

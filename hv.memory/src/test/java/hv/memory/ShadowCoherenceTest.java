@@ -265,6 +265,28 @@ class ShadowCoherenceTest {
     }
 
     @Test
+    void resetForgetsEverythingAndLoaderWritesReachTheShadows() {
+        GuestPageTables pt = pt(PT_AREA);
+        long slot = pt.map(0x1000, page(0), R | W | A | D);
+        assertTrue(mmu.writeSatp(pt.satp(1)));
+        s(mmu);
+        assertEquals(1000, mmu.load64(0x1000));
+        // a loader (re)writes the page table behind the harts: the next poll drops what was built from it
+        byte[] entry = new byte[8];
+        java.nio.ByteBuffer.wrap(entry).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(pte(page(1), R | W | A | D | V));
+        ram.write(slot, entry);
+        mmu.pollFlush();
+        assertEquals(1001, mmu.load64(0x1000));
+        long tablePage = (slot - BASE) >>> 12;
+        assertTrue(pm.pageTables().isTracked(tablePage));
+        mmu.reset();
+        assertEquals(0, mmu.satp());
+        assertEquals(0, mmu.shadowSpaces());
+        assertFalse(pm.pageTables().isTracked(tablePage));
+        assertEquals(1001, mmu.load64(DATA + 0x1000), "after reset: M-mode, physical addresses");
+    }
+
+    @Test
     void shadowMemoryIsBounded() {
         GuestPageTables pt = pt(PT_AREA);
         // 1024 pages mapped in each of 4 spaces would exceed nothing; map many pages instead.
