@@ -35,6 +35,11 @@ public final class Mmu {
     static final int TLB_SIZE = 1 << TLB_BITS;
     static final int TLB_MASK = TLB_SIZE - 1;
     static final long EMPTY = -1L;
+    /**
+     * Counting TLB hits costs a store per access, so it is off unless -Dhv.mmu.countTlbHits=true
+     * (a static final: when false the JIT removes the counting entirely).
+     */
+    static final boolean COUNT_HITS = Boolean.getBoolean("hv.mmu.countTlbHits");
 
     /** Data TLB sets: 0..7 translated ((S?4:0) | (SUM?2:0) | (MXR?1:0)), 8 Bare. */
     private static final int DATA_SETS = 9, DATA_BARE = 8;
@@ -446,6 +451,9 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return seg.get(GuestRam.BYTE, t[i + 1] + va) & 0xFFL;
         }
         return loadSlow(va, 1);
@@ -455,6 +463,9 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return seg.get(GuestRam.SHORT, t[i + 1] + va) & 0xFFFFL;
         }
         return loadSlow(va, 2);
@@ -464,6 +475,9 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return seg.get(GuestRam.INT, t[i + 1] + va) & 0xFFFF_FFFFL;
         }
         return loadSlow(va, 4);
@@ -473,6 +487,9 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return seg.get(GuestRam.LONG, t[i + 1] + va);
         }
         return loadSlow(va, 8);
@@ -482,6 +499,9 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             seg.set(GuestRam.BYTE, t[i + 1] + va, (byte) value);
             return;
         }
@@ -492,6 +512,9 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             seg.set(GuestRam.SHORT, t[i + 1] + va, (short) value);
             return;
         }
@@ -502,6 +525,9 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             seg.set(GuestRam.INT, t[i + 1] + va, (int) value);
             return;
         }
@@ -512,6 +538,9 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             seg.set(GuestRam.LONG, t[i + 1] + va, value);
             return;
         }
@@ -551,6 +580,9 @@ public final class Mmu {
         long[] t = ex;
         int i = ((int) (pc >>> 12) & TLB_MASK) << 1;
         if (t[i] == (pc & ~0xFFFL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return t[i + 1] + pc;
         }
         return fetchSlow(pc);
