@@ -7,4 +7,5 @@ module hv.cpu {
     requires transitive hv.memory;
 
     exports hv.cpu;
+    exports hv.cpu.elf;
 }

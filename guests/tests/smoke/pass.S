@@ -1,0 +1,5 @@
+// The smallest test: passes at once. EXPECT-EXIT: 0
+#include "test.h"
+TEST_BEGIN
+    PASS
+TEST_END

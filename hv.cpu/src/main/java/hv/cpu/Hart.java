@@ -1,0 +1,1002 @@
+package hv.cpu;
+
+import static hv.cpu.Op.*;
+
+import hv.api.platform.GuestClock;
+import hv.api.platform.HartLink;
+import hv.api.state.StateException;
+import hv.api.state.StateReader;
+import hv.api.state.StateWriter;
+import hv.cpu.fp.FpFlags;
+import hv.memory.GuestRam;
+import hv.memory.MemoryFault;
+import hv.memory.Mmu;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One RV64GC hart: architectural state in plain public fields (shared with snapshots and a future
+ * bytecode translator) and an interpreter over decoded pages.
+ *
+ * <h2>Threading</h2>
+ * Only the thread that calls {@link #run(long)} touches the architectural state. Other threads use
+ * {@link #link()} (interrupt controllers, timers), {@link #kick()}, {@link #flushDecodeCache()} and
+ * {@link #requestTlbFlush()}; these are lock-free and take effect at the hart's next block boundary.
+ *
+ * <h2>Execution</h2>
+ * Instructions are decoded once per physical page ({@link DecodeCache}) into packed longs and
+ * dispatched by a dense switch. Sequential execution walks the page's entry array; a taken branch,
+ * jump, trap, CSR access or the end of the page ends a block, and only there does the hart look
+ * at its budget, at asynchronous requests (one volatile read), at the MMU's flush requests and at
+ * timers (every {@link #TIMER_CHECK_INTERVAL} instructions). Synchronous exceptions (memory faults,
+ * illegal instructions, ecall) are thrown as the MMU's single preallocated {@link MemoryFault} and
+ * caught once around the block, so the common path has no trap checks at all.
+ */
+public final class Hart {
+    // --- privilege levels (privileged spec 1.2) ---
+    public static final int PRIV_U = 0, PRIV_S = 1, PRIV_M = 3;
+
+    // --- exception causes (privileged spec table 3.6) ---
+    public static final int CAUSE_ILLEGAL_INSTRUCTION = 2, CAUSE_BREAKPOINT = 3, CAUSE_ECALL_U = 8, CAUSE_ECALL_S = 9,
+            CAUSE_ECALL_M = 11;
+    /** tval marker: "the bits of the instruction at pc", filled in when the trap is taken. */
+    static final long TVAL_INSTRUCTION = Long.MIN_VALUE + 0x5a5a;
+
+    /** Instructions between two looks at the clock for timer interrupts (~16 us at 250 MIPS). */
+    static final int TIMER_CHECK_INTERVAL = 4096;
+    private static final long PAGE_MASK = ~0xfffL;
+    private static final long NO_DEADLINE = -1L; // unsigned maximum: never
+
+    // --- asynchronous request bits (attention) ---
+    private static final int ATT_KICK = 1, ATT_IRQ = 2, ATT_DECODE_FLUSH = 4, ATT_FETCH_FLUSH = 8;
+
+    // ===================== architectural state (plain fields) =====================
+    /** x0..x31, plus slot 32 that absorbs writes to x0 (x[0] is never written). */
+    public final long[] x = new long[33];
+    /** f0..f31 as raw bits; singles are NaN-boxed (upper 32 bits all ones). */
+    public final long[] f = new long[32];
+    public long pc;
+    public int priv = PRIV_M;
+
+    public long mstatus = Csr.MSTATUS_XL;
+    public long medeleg, mideleg, mie, mtvec, stvec, mepc, sepc, mcause, scause, mtval, stval, mscratch, sscratch;
+    /** The software-writable part of mip (SSIP, STIP when Sstc is off, the software SEIP bit). */
+    public long mipSoft;
+    public long mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit;
+    public long stimecmp = NO_DEADLINE;
+    public final long[] pmpcfg = new long[16];
+    public final long[] pmpaddr = new long[64];
+    public int frm, fflags;
+    /** Instructions retired by this hart (statistics; never written by the guest). */
+    public long retired;
+    /** minstret = retired + instretOffset; mcycle = retired + cycleOffset (one cycle per instruction). */
+    public long instretOffset, cycleOffset;
+    /** The last trap that exited to the VMM (process mode, or hypervisor mode trapping to M). */
+    public long trapCause, trapTval;
+    /** ebreak exits with {@link ExitReason#BREAKPOINT} instead of trapping (a debugger is attached). */
+    public boolean debuggerAttached;
+    /** Why the last INTERNAL_ERROR exit happened. */
+    public String internalError;
+
+    // LR/SC reservation: RAM offset, size and the value LR loaded (see Atomics).
+    long reservationOffset = -1;
+    long reservationValue;
+    int reservationSize;
+
+    // ===================== machinery =====================
+    final int hartId;
+    final Mmu mmu;
+    final GuestRam ram;
+    final GuestClock clock;
+    final HartConfig config;
+    final MemoryFault fault;
+    final FpFlags fpFlags = new FpFlags();
+    private final DecodeCache decodeCache;
+    private final long[] crossScratch = new long[3];
+    private final Link link = new Link();
+    private final long[] exitCounts = new long[ExitReason.values().length];
+
+    // fetch cache: the virtual page we are executing in and its decoded entries
+    private long curVBase = -1;
+    private long[] curCode;
+    private DecodeCache.Page curPage;
+
+    // asynchronous inputs
+    @SuppressWarnings("unused")
+    private volatile int attention;
+    /** MSIP/MEIP/SEIP levels from devices, and SSIP requests (moved into mipSoft by the hart). */
+    @SuppressWarnings("unused")
+    private volatile long mipExt;
+    private volatile long mtimecmp = NO_DEADLINE;
+    /** Supervisor timer deadline of the built-in SBI (used while Sstc is off). */
+    private volatile long sbiTimer = NO_DEADLINE;
+    private volatile Thread waiter;
+    /** MTIP/STIP as of the last timer check. */
+    long mipTimer;
+    /** Instructions executed in the current run() so far, as of the last helper call (for counters). */
+    private long limit;
+    private long nextTimerCheck;
+
+    private static final VarHandle ATTENTION, MIP_EXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            ATTENTION = l.findVarHandle(Hart.class, "attention", int.class);
+            MIP_EXT = l.findVarHandle(Hart.class, "mipExt", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    public Hart(int hartId, Mmu mmu, GuestClock clock, HartConfig config) {
+        this.hartId = hartId;
+        this.mmu = mmu;
+        this.ram = mmu.memory().ram();
+        this.clock = clock;
+        this.config = config;
+        this.fault = mmu.fault();
+        this.decodeCache = new DecodeCache(ram, config.decodeCachePages());
+        crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
+        crossScratch[2] = crossScratch[1];
+        reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
+    }
+
+    public int hartId() {
+        return hartId;
+    }
+
+    public HartConfig config() {
+        return config;
+    }
+
+    public Mmu mmu() {
+        return mmu;
+    }
+
+    /** The interrupt/timer side of this hart, for PLIC and ACLINT (thread-safe). */
+    public HartLink link() {
+        return link;
+    }
+
+    // ===================== lifecycle =====================
+
+    /**
+     * Resets the hart (privileged spec 3.4) to start at {@code pc} in privilege {@code priv}. In
+     * hypervisor mode the M-level CSRs are set up as the SBI firmware would leave them: every exception
+     * but ecall-from-S/M and every supervisor interrupt delegated to S, all counters visible, Sstc on
+     * if configured. In process mode FS starts Initial and the counters are visible to U.
+     */
+    public void reset(long pc, int priv) {
+        java.util.Arrays.fill(x, 0);
+        java.util.Arrays.fill(f, 0);
+        java.util.Arrays.fill(pmpcfg, 0);
+        java.util.Arrays.fill(pmpaddr, 0);
+        this.pc = pc;
+        this.priv = priv;
+        mstatus = Csr.MSTATUS_XL;
+        medeleg = mideleg = mie = mipSoft = mipTimer = 0;
+        mtvec = stvec = mepc = sepc = mcause = scause = mtval = stval = mscratch = sscratch = 0;
+        mcounteren = scounteren = menvcfg = senvcfg = mcountinhibit = 0;
+        stimecmp = NO_DEADLINE;
+        frm = fflags = 0;
+        instretOffset = -retired;
+        cycleOffset = -retired;
+        trapCause = trapTval = 0;
+        reservationOffset = -1;
+        mtimecmp = NO_DEADLINE;
+        sbiTimer = NO_DEADLINE;
+        MIP_EXT.getAndBitwiseAnd(this, ~(1L << HartLink.SSIP));
+        if (config.hypervisorMode()) {
+            medeleg = Csr.MEDELEG_MASK & ~((1L << CAUSE_ECALL_S) | (1L << CAUSE_ECALL_M));
+            mideleg = Csr.MIDELEG_MASK;
+            mcounteren = 0xffff_ffffL;
+            if (config.sstc()) {
+                menvcfg |= Csr.MENVCFG_STCE;
+            }
+            mstatus |= Csr.MSTATUS_FS_INITIAL;
+        }
+        if (config.processMode()) {
+            mcounteren = scounteren = 0xffff_ffffL;
+            mstatus |= Csr.MSTATUS_FS_INITIAL;
+        }
+        mmu.writeSatp(0);
+        updateMmuContext();
+        curVBase = -1;
+        decodeCache.invalidateAll();
+        signal(ATT_IRQ);
+    }
+
+    // ===================== running =====================
+
+    /**
+     * Executes guest instructions until an exit or until about {@code budget} instructions have run
+     * (checked at block boundaries, so it may run up to one page further). Never throws: a Java
+     * exception here would be an HV bug and becomes {@link ExitReason#INTERNAL_ERROR} with
+     * {@link #internalError} set.
+     */
+    public ExitReason run(long budget) {
+        ExitReason r;
+        try {
+            r = loop(Math.max(1, budget));
+        } catch (Throwable t) {
+            internalError = "hart " + hartId + " at pc 0x" + Long.toHexString(pc) + ": " + t;
+            System.getLogger("hv.cpu").log(System.Logger.Level.ERROR, internalError, t);
+            r = ExitReason.INTERNAL_ERROR;
+        }
+        exitCounts[r.ordinal()]++;
+        return r;
+    }
+
+    private ExitReason loop(final long budget) {
+        final long[] x = this.x;
+        final long[] f = this.f;
+        final Mmu mmu = this.mmu;
+        long n = 0;
+        long limit = 0; // 0: start with the slow boundary (pending interrupts, timers)
+        long pc = this.pc;
+        nextTimerCheck = 0;
+        outer:
+        for (;;) {
+            if (n >= limit || attention != 0) {
+                this.pc = pc;
+                ExitReason r = boundary(n, budget);
+                if (r != null) {
+                    retired += n;
+                    return r;
+                }
+                pc = this.pc;
+                limit = this.limit;
+            }
+            mmu.pollFlush();
+            long vbase = pc & PAGE_MASK;
+            long[] code = null;
+            int idx = -1;
+            try {
+                code = vbase == curVBase ? curCode : enterPage(pc);
+                idx = ((int) pc & 0xfff) >>> 1;
+                for (;;) {
+                    final long e = code[idx];
+                    switch ((int) e & 0xff) {
+                        case UNDECODED -> {
+                            code[idx] = curPage.decode(idx);
+                            continue;
+                        }
+                        case END -> {
+                            pc = vbase + ((long) idx << 1);
+                            continue outer;
+                        }
+                        case ILLEGAL -> throw fault.set(CAUSE_ILLEGAL_INSTRUCTION, imm(e) & 0xffff_ffffL);
+                        case CROSS -> {
+                            long cur = vbase + ((long) idx << 1);
+                            crossScratch[0] = Decoder.decode32(fetchCross(cur, curPage));
+                            vbase = cur;
+                            idx = 0;
+                            code = crossScratch;
+                            continue;
+                        }
+                        case NOP -> {
+                        }
+                        case LUI, LI -> x[rd(e)] = imm(e);
+                        case AUIPC -> x[rd(e)] = vbase + ((long) idx << 1) + imm(e);
+                        case MV -> x[rd(e)] = x[rs1(e)];
+                        case JAL -> {
+                            long cur = vbase + ((long) idx << 1);
+                            x[rd(e)] = cur + (halfwords(e) << 1);
+                            pc = cur + imm(e);
+                            n++;
+                            continue outer;
+                        }
+                        case J -> {
+                            pc = vbase + ((long) idx << 1) + imm(e);
+                            n++;
+                            continue outer;
+                        }
+                        case JALR -> {
+                            long target = (x[rs1(e)] + imm(e)) & ~1L;
+                            x[rd(e)] = vbase + ((long) idx << 1) + (halfwords(e) << 1);
+                            pc = target;
+                            n++;
+                            continue outer;
+                        }
+                        case BEQ -> {
+                            if (x[rs1(e)] == x[rs2(e)]) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case BNE -> {
+                            if (x[rs1(e)] != x[rs2(e)]) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case BLT -> {
+                            if (x[rs1(e)] < x[rs2(e)]) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case BGE -> {
+                            if (x[rs1(e)] >= x[rs2(e)]) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case BLTU -> {
+                            if (x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case BGEU -> {
+                            if (x[rs1(e)] + Long.MIN_VALUE >= x[rs2(e)] + Long.MIN_VALUE) {
+                                pc = vbase + ((long) idx << 1) + imm(e);
+                                n++;
+                                continue outer;
+                            }
+                        }
+                        case LB -> x[rd(e)] = (byte) mmu.load8(x[rs1(e)] + imm(e));
+                        case LH -> x[rd(e)] = (short) mmu.load16(x[rs1(e)] + imm(e));
+                        case LW -> x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
+                        case LD -> x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                        case LBU -> x[rd(e)] = mmu.load8(x[rs1(e)] + imm(e)) & 0xffL;
+                        case LHU -> x[rd(e)] = mmu.load16(x[rs1(e)] + imm(e)) & 0xffffL;
+                        case LWU -> x[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) & 0xffff_ffffL;
+                        case SB -> mmu.store8(x[rs1(e)] + imm(e), x[rs2(e)]);
+                        case SH -> mmu.store16(x[rs1(e)] + imm(e), x[rs2(e)]);
+                        case SW -> mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
+                        case SD -> mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
+                        case ADDI -> x[rd(e)] = x[rs1(e)] + imm(e);
+                        case SLTI -> x[rd(e)] = x[rs1(e)] < imm(e) ? 1 : 0;
+                        case SLTIU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < imm(e) + Long.MIN_VALUE ? 1 : 0;
+                        case XORI -> x[rd(e)] = x[rs1(e)] ^ imm(e);
+                        case ORI -> x[rd(e)] = x[rs1(e)] | imm(e);
+                        case ANDI -> x[rd(e)] = x[rs1(e)] & imm(e);
+                        case SLLI -> x[rd(e)] = x[rs1(e)] << imm(e);
+                        case SRLI -> x[rd(e)] = x[rs1(e)] >>> imm(e);
+                        case SRAI -> x[rd(e)] = x[rs1(e)] >> imm(e);
+                        case ADD -> x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+                        case SUB -> x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+                        case SLL -> x[rd(e)] = x[rs1(e)] << x[rs2(e)];
+                        case SLT -> x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
+                        case SLTU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
+                        case XOR -> x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+                        case SRL -> x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
+                        case SRA -> x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
+                        case OR -> x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+                        case AND -> x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+                        case ADDIW -> x[rd(e)] = (int) (x[rs1(e)] + imm(e));
+                        case SLLIW -> x[rd(e)] = (int) x[rs1(e)] << imm(e);
+                        case SRLIW -> x[rd(e)] = (int) x[rs1(e)] >>> imm(e);
+                        case SRAIW -> x[rd(e)] = (int) x[rs1(e)] >> imm(e);
+                        case ADDW -> x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
+                        case SUBW -> x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
+                        case SLLW -> x[rd(e)] = (int) x[rs1(e)] << (int) x[rs2(e)];
+                        case SRLW -> x[rd(e)] = (int) x[rs1(e)] >>> (int) x[rs2(e)];
+                        case SRAW -> x[rd(e)] = (int) x[rs1(e)] >> (int) x[rs2(e)];
+                        case MUL -> x[rd(e)] = x[rs1(e)] * x[rs2(e)];
+                        case MULH -> x[rd(e)] = Math.multiplyHigh(x[rs1(e)], x[rs2(e)]);
+                        case MULHSU -> x[rd(e)] = IntMath.mulhsu(x[rs1(e)], x[rs2(e)]);
+                        case MULHU -> x[rd(e)] = Math.unsignedMultiplyHigh(x[rs1(e)], x[rs2(e)]);
+                        case DIV -> x[rd(e)] = IntMath.div(x[rs1(e)], x[rs2(e)]);
+                        case DIVU -> x[rd(e)] = IntMath.divu(x[rs1(e)], x[rs2(e)]);
+                        case REM -> x[rd(e)] = IntMath.rem(x[rs1(e)], x[rs2(e)]);
+                        case REMU -> x[rd(e)] = IntMath.remu(x[rs1(e)], x[rs2(e)]);
+                        case MULW -> x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
+                        case DIVW -> x[rd(e)] = IntMath.divw(x[rs1(e)], x[rs2(e)]);
+                        case DIVUW -> x[rd(e)] = IntMath.divuw(x[rs1(e)], x[rs2(e)]);
+                        case REMW -> x[rd(e)] = IntMath.remw(x[rs1(e)], x[rs2(e)]);
+                        case REMUW -> x[rd(e)] = IntMath.remuw(x[rs1(e)], x[rs2(e)]);
+                        case FLW -> {
+                            requireFpu();
+                            f[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) | 0xffff_ffff_0000_0000L;
+                            mstatus |= Csr.MSTATUS_FS_DIRTY;
+                        }
+                        case FLD -> {
+                            requireFpu();
+                            f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                            mstatus |= Csr.MSTATUS_FS_DIRTY;
+                        }
+                        case FSW -> {
+                            requireFpu();
+                            mmu.store32(x[rs1(e)] + imm(e), f[rs2(e)]);
+                        }
+                        case FSD -> {
+                            requireFpu();
+                            mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
+                        }
+                        case FENCE_I -> {
+                            decodeCache.invalidateAll();
+                            curVBase = -1;
+                            pc = vbase + ((long) idx << 1) + 4;
+                            n++;
+                            continue outer;
+                        }
+                        case ECALL -> throw fault.set(CAUSE_ECALL_U + priv, 0);
+                        case EBREAK -> throw fault.set(CAUSE_BREAKPOINT, vbase + ((long) idx << 1));
+                        case MRET, SRET, SFENCE_VMA, CSR -> {
+                            this.pc = vbase + ((long) idx << 1);
+                            system(e, n);
+                            pc = this.pc;
+                            n++;
+                            limit = 0; // look at interrupts: the instruction may have enabled one
+                            continue outer;
+                        }
+                        case WFI -> {
+                            this.pc = vbase + ((long) idx << 1);
+                            boolean idle = wfi();
+                            pc = this.pc;
+                            n++;
+                            if (idle) {
+                                retired += n;
+                                return ExitReason.WFI;
+                            }
+                            limit = 0;
+                            continue outer;
+                        }
+                        default -> {
+                            if (((int) e & 0xff) >= FIRST_FP) {
+                                Fpu.execute(this, e);
+                            } else {
+                                Ext.execute(this, e);
+                            }
+                        }
+                    }
+                    idx += halfwords(e);
+                    n++;
+                }
+            } catch (MemoryFault mf) {
+                this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
+                ExitReason r = trap(mf.cause(), mf.tval());
+                if (r != null) {
+                    retired += n;
+                    return r;
+                }
+                pc = this.pc;
+                limit = 0;
+            }
+        }
+    }
+
+    /** The slow part of a block boundary: requests from other threads, timers, interrupts, budget. */
+    private ExitReason boundary(long n, long budget) {
+        int att = attention == 0 ? 0 : (int) ATTENTION.getAndSet(this, 0);
+        if (att != 0) {
+            if ((att & (ATT_DECODE_FLUSH | ATT_FETCH_FLUSH)) != 0) {
+                if ((att & ATT_DECODE_FLUSH) != 0) {
+                    decodeCache.invalidateAll();
+                }
+                curVBase = -1;
+            }
+            if ((att & ATT_IRQ) != 0) {
+                absorbSoftwareInterrupts();
+                nextTimerCheck = n; // re-read timers now: a compare register may have changed
+            }
+        }
+        if (n >= nextTimerCheck) {
+            updateTimers();
+            nextTimerCheck = n + TIMER_CHECK_INTERVAL;
+        }
+        long cause = pendingInterrupt();
+        if (cause >= 0) {
+            ExitReason r = trap(cause | Long.MIN_VALUE, 0);
+            if (r != null) {
+                return r;
+            }
+        }
+        if ((att & ATT_KICK) != 0 || n >= budget) {
+            return ExitReason.BUDGET;
+        }
+        limit = Math.min(budget, nextTimerCheck);
+        return null;
+    }
+
+    private long[] enterPage(long pc) {
+        long off = mmu.fetchOffset(pc);
+        DecodeCache.Page p = decodeCache.lookup(off - (pc & 0xfff));
+        curVBase = pc & PAGE_MASK;
+        curPage = p;
+        curCode = p.code;
+        return p.code;
+    }
+
+    /** The raw bits of a 32-bit instruction whose second parcel lies in the next page. */
+    private int fetchCross(long pc, DecodeCache.Page page) {
+        int lo = page != null ? page.parcel(DecodeCache.ENTRIES - 1) : decodeCache.parcelAt(mmu.fetchOffset(pc));
+        int hi = decodeCache.parcelAt(mmu.fetchOffset(pc + 2));
+        return lo | hi << 16;
+    }
+
+    /** The bits of the instruction at {@code pc} (for xtval of an illegal instruction); 0 if unreadable. */
+    long instructionBitsAt(long pc) {
+        try {
+            int lo = decodeCache.parcelAt(mmu.fetchOffset(pc));
+            if ((lo & 3) != 3) {
+                return lo;
+            }
+            return (lo | (long) decodeCache.parcelAt(mmu.fetchOffset(pc + 2)) << 16) & 0xffff_ffffL;
+        } catch (MemoryFault e) {
+            return 0;
+        }
+    }
+
+    /** Throws the illegal-instruction exception for the instruction being executed. */
+    MemoryFault illegal() {
+        return fault.set(CAUSE_ILLEGAL_INSTRUCTION, TVAL_INSTRUCTION);
+    }
+
+    void requireFpu() {
+        if ((mstatus & Csr.MSTATUS_FS) == 0) {
+            throw illegal();
+        }
+    }
+
+    // ===================== system instructions =====================
+
+    private void system(long e, long n) {
+        switch (op(e)) {
+            case MRET -> {
+                if (priv != PRIV_M) {
+                    throw illegal();
+                }
+                long s = mstatus;
+                int mpp = (int) (s >>> Csr.MSTATUS_MPP_SHIFT) & 3;
+                s = (s & ~Csr.MSTATUS_MIE) | ((s >>> 4) & Csr.MSTATUS_MIE); // MIE = MPIE
+                s |= Csr.MSTATUS_MPIE;
+                s &= ~Csr.MSTATUS_MPP; // MPP = U (least-privileged supported mode)
+                if (mpp != PRIV_M) {
+                    s &= ~Csr.MSTATUS_MPRV;
+                }
+                mstatus = s;
+                priv = mpp;
+                pc = mepc;
+                privilegeChanged();
+            }
+            case SRET -> {
+                if (priv == PRIV_U || (priv == PRIV_S && (mstatus & Csr.MSTATUS_TSR) != 0)) {
+                    throw illegal();
+                }
+                long s = mstatus;
+                int spp = (int) (s >>> Csr.MSTATUS_SPP_SHIFT) & 1;
+                s = (s & ~Csr.MSTATUS_SIE) | ((s >>> 4) & Csr.MSTATUS_SIE); // SIE = SPIE
+                s |= Csr.MSTATUS_SPIE;
+                s &= ~(Csr.MSTATUS_SPP | Csr.MSTATUS_MPRV); // SPP = U; SPP is never M, so MPRV = 0
+                mstatus = s;
+                priv = spp;
+                pc = sepc;
+                privilegeChanged();
+            }
+            case SFENCE_VMA -> {
+                if (priv == PRIV_U || (priv == PRIV_S && (mstatus & Csr.MSTATUS_TVM) != 0)) {
+                    throw illegal();
+                }
+                int rs1 = rs1(e), rs2 = rs2(e);
+                mmu.sfence(x[rs1], rs1 == 0, (int) x[rs2], rs2 == 0);
+                curVBase = -1;
+                pc += 4;
+            }
+            default -> { // CSR
+                Csr.execute(this, e, n);
+                pc += halfwords(e) << 1;
+            }
+        }
+    }
+
+    /** WFI (privileged spec 3.3.3). Returns true if the hart should idle (nothing pending). */
+    private boolean wfi() {
+        if (priv == PRIV_U || (priv == PRIV_S && (mstatus & Csr.MSTATUS_TW) != 0)) {
+            throw illegal();
+        }
+        pc += 4;
+        absorbSoftwareInterrupts();
+        updateTimers();
+        return (mip() & mie) == 0;
+    }
+
+    /** The VMM has handled an ECALL exit: continue after the ecall instruction. */
+    public void advancePastEcall() {
+        pc += 4;
+        retired++;
+    }
+
+    // ===================== traps and interrupts =====================
+
+    /**
+     * Takes a trap with this.pc = the faulting instruction (or the interrupted one). Returns an exit
+     * reason when the VMM handles it instead of the guest, else null with pc/priv set to the handler.
+     */
+    ExitReason trap(long cause, long tval) {
+        boolean interrupt = cause < 0;
+        int code = (int) cause & 63;
+        if (!interrupt) {
+            if (tval == TVAL_INSTRUCTION) {
+                tval = instructionBitsAt(pc);
+            }
+            if (config.processMode() && priv == PRIV_U) {
+                trapCause = cause;
+                trapTval = tval;
+                return code == CAUSE_ECALL_U ? ExitReason.ECALL : ExitReason.TRAP;
+            }
+            if (code == CAUSE_ECALL_S && config.hypervisorMode()) {
+                return ExitReason.ECALL;
+            }
+            if (code == CAUSE_BREAKPOINT && debuggerAttached) {
+                return ExitReason.BREAKPOINT;
+            }
+        }
+        reservationOffset = -1;
+        long deleg = interrupt ? mideleg : medeleg;
+        if (priv <= PRIV_S && ((deleg >>> code) & 1) != 0) {
+            scause = cause;
+            sepc = pc;
+            stval = tval;
+            long s = mstatus;
+            s = (s & ~Csr.MSTATUS_SPIE) | ((s & Csr.MSTATUS_SIE) << 4);
+            s &= ~(Csr.MSTATUS_SIE | Csr.MSTATUS_SPP);
+            s |= (long) priv << Csr.MSTATUS_SPP_SHIFT;
+            mstatus = s;
+            priv = PRIV_S;
+            pc = (stvec & ~3L) + ((stvec & 3) == 1 && interrupt ? 4L * code : 0);
+        } else {
+            if (config.hypervisorMode()) {
+                trapCause = cause;
+                trapTval = tval;
+                return ExitReason.TRAP;
+            }
+            mcause = cause;
+            mepc = pc;
+            mtval = tval;
+            long s = mstatus;
+            s = (s & ~Csr.MSTATUS_MPIE) | ((s & Csr.MSTATUS_MIE) << 4);
+            s &= ~(Csr.MSTATUS_MIE | Csr.MSTATUS_MPP);
+            s |= (long) priv << Csr.MSTATUS_MPP_SHIFT;
+            mstatus = s;
+            priv = PRIV_M;
+            pc = (mtvec & ~3L) + ((mtvec & 3) == 1 && interrupt ? 4L * code : 0);
+        }
+        privilegeChanged();
+        return null;
+    }
+
+    private void privilegeChanged() {
+        updateMmuContext();
+        curVBase = -1;
+    }
+
+    /** The translation of the fetch page may have changed (satp write, sfence). */
+    void fetchTranslationChanged(boolean alsoDecode) {
+        curVBase = -1;
+        if (alsoDecode) {
+            decodeCache.invalidateAll();
+        }
+    }
+
+    /** Keeps the MMU's view of privilege, MPRV, SUM and MXR in sync (privileged spec 3.1.6.3). */
+    void updateMmuContext() {
+        long s = mstatus;
+        int dataPriv = priv == PRIV_M && (s & Csr.MSTATUS_MPRV) != 0 ? (int) (s >>> Csr.MSTATUS_MPP_SHIFT) & 3 : priv;
+        mmu.setContext(priv, dataPriv, (s & Csr.MSTATUS_SUM) != 0, (s & Csr.MSTATUS_MXR) != 0);
+    }
+
+    /** The effective mip (privileged spec 3.1.9): software bits, device levels and timer comparators. */
+    long mip() {
+        long ext = mipExt & ((1L << HartLink.MSIP) | (1L << HartLink.MEIP) | (1L << HartLink.SEIP));
+        long soft = mipSoft;
+        if ((menvcfg & Csr.MENVCFG_STCE) != 0) {
+            soft &= ~(1L << HartLink.STIP); // with Sstc, STIP reflects stimecmp only
+        }
+        return soft | ext | mipTimer;
+    }
+
+    /** SSIP requests from other threads (SBI IPIs) become the software-writable SSIP bit. */
+    private void absorbSoftwareInterrupts() {
+        if ((mipExt & (1L << HartLink.SSIP)) != 0) {
+            long old = (long) MIP_EXT.getAndBitwiseAnd(this, ~(1L << HartLink.SSIP));
+            if ((old & (1L << HartLink.SSIP)) != 0) {
+                mipSoft |= 1L << HartLink.SSIP;
+            }
+        }
+    }
+
+    /** Recomputes MTIP and STIP from the clock (only when a comparator is armed). */
+    void updateTimers() {
+        long mcmp = mtimecmp;
+        long scmp = (menvcfg & Csr.MENVCFG_STCE) != 0 ? stimecmp : sbiTimer;
+        if (mcmp == NO_DEADLINE && scmp == NO_DEADLINE) {
+            mipTimer = 0;
+            return;
+        }
+        long now = clock.mtime();
+        long bits = 0;
+        if (Long.compareUnsigned(now, mcmp) >= 0) {
+            bits |= 1L << HartLink.MTIP;
+        }
+        if (Long.compareUnsigned(now, scmp) >= 0) {
+            bits |= 1L << HartLink.STIP;
+        }
+        mipTimer = bits;
+    }
+
+    /**
+     * The interrupt to take now, or -1 (privileged spec 3.1.6.1 and 3.1.9): M-level interrupts are
+     * enabled below M or with MIE, S-level ones below S or in S with SIE; priority MEI, MSI, MTI, SEI,
+     * SSI, STI.
+     */
+    long pendingInterrupt() {
+        long pending = mip() & mie;
+        if (pending == 0) {
+            return -1;
+        }
+        long m = pending & ~mideleg;
+        if (m != 0 && (priv < PRIV_M || (mstatus & Csr.MSTATUS_MIE) != 0)) {
+            return highestPriority(m);
+        }
+        long s = pending & mideleg;
+        if (s != 0 && (priv < PRIV_S || (priv == PRIV_S && (mstatus & Csr.MSTATUS_SIE) != 0))) {
+            return highestPriority(s);
+        }
+        return -1;
+    }
+
+    private static final int[] PRIORITY = {HartLink.MEIP, HartLink.MSIP, HartLink.MTIP, HartLink.SEIP, HartLink.SSIP,
+            HartLink.STIP};
+
+    private static long highestPriority(long bits) {
+        for (int b : PRIORITY) {
+            if ((bits & (1L << b)) != 0) {
+                return b;
+            }
+        }
+        return Long.numberOfTrailingZeros(bits); // not reachable with the mask of mie
+    }
+
+    // ===================== requests from other threads =====================
+
+    private void signal(int bits) {
+        ATTENTION.getAndBitwiseOr(this, bits);
+        Thread t = waiter;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** Makes a running {@link #run} return soon with BUDGET, and wakes {@link #awaitInterrupt}. Thread-safe. */
+    public void kick() {
+        signal(ATT_KICK);
+    }
+
+    /**
+     * Drops decoded instructions (they are revalidated against RAM before they run again). The VMM
+     * calls this after writing guest code (image loading, DMA) and for an SBI remote fence.i.
+     * Thread-safe; takes effect at the hart's next block boundary.
+     */
+    public void flushDecodeCache() {
+        signal(ATT_DECODE_FLUSH);
+    }
+
+    /**
+     * A remote sfence.vma (SBI RFENCE): asks the MMU to drop its TLB and the hart to re-translate
+     * its current fetch page. Thread-safe; takes effect at the hart's next block boundary.
+     */
+    public void requestTlbFlush() {
+        mmu.requestFlush();
+        signal(ATT_FETCH_FLUSH);
+    }
+
+    /**
+     * The built-in SBI's set_timer (SBI TIME extension): STIP is pending while mtime >= deadline. With
+     * Sstc enabled this programs stimecmp, as OpenSBI does. Call on the hart's own thread (during an
+     * ECALL exit).
+     */
+    public void setSupervisorTimer(long mtimeDeadline) {
+        if ((menvcfg & Csr.MENVCFG_STCE) != 0) {
+            stimecmp = mtimeDeadline;
+        } else {
+            sbiTimer = mtimeDeadline;
+        }
+        updateTimers();
+    }
+
+    /**
+     * Parks the calling thread (the one that runs this hart, after a WFI exit) until an interrupt
+     * enabled in mie is pending (privileged spec 3.3.3: WFI wakes even if interrupts are globally
+     * disabled), a timer deadline passes, {@link #kick()} is called, or {@code maxNanos} elapse.
+     */
+    public void awaitInterrupt(long maxNanos) {
+        long start = System.nanoTime();
+        waiter = Thread.currentThread();
+        try {
+            for (;;) {
+                if ((attention & ATT_KICK) != 0) {
+                    return;
+                }
+                absorbSoftwareInterrupts();
+                updateTimers();
+                if ((mip() & mie) != 0) {
+                    return;
+                }
+                long left = maxNanos - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return;
+                }
+                LockSupport.parkNanos(this, Math.min(left, nanosToNextDeadline()));
+            }
+        } finally {
+            waiter = null;
+        }
+    }
+
+    private long nanosToNextDeadline() {
+        long best = Long.MAX_VALUE;
+        long mcmp = mtimecmp;
+        if (mcmp != NO_DEADLINE && (mie & (1L << HartLink.MTIP)) != 0) {
+            best = Math.min(best, clock.nanosUntil(mcmp));
+        }
+        long scmp = (menvcfg & Csr.MENVCFG_STCE) != 0 ? stimecmp : sbiTimer;
+        if (scmp != NO_DEADLINE && (mie & (1L << HartLink.STIP)) != 0) {
+            best = Math.min(best, clock.nanosUntil(scmp));
+        }
+        return Math.max(best, 1);
+    }
+
+    /** Reads the current time (the time CSR). */
+    long time() {
+        return clock.mtime();
+    }
+
+    private final class Link implements HartLink {
+        @Override
+        public int hartId() {
+            return hartId;
+        }
+
+        @Override
+        public void setInterruptPending(int bit, boolean level) {
+            if (bit < 0 || bit > 63) {
+                return;
+            }
+            long mask = 1L << bit;
+            if (level) {
+                MIP_EXT.getAndBitwiseOr(Hart.this, mask);
+            } else {
+                MIP_EXT.getAndBitwiseAnd(Hart.this, ~mask);
+            }
+            signal(ATT_IRQ);
+        }
+
+        @Override
+        public void setMachineTimerCompare(long compare) {
+            mtimecmp = compare;
+            signal(ATT_IRQ);
+        }
+    }
+
+    /** The current mtimecmp as set through the link (for snapshots and tests). */
+    public long machineTimerCompare() {
+        return mtimecmp;
+    }
+
+    // ===================== statistics =====================
+
+    /** How many times run() returned each reason. */
+    public Map<ExitReason, Long> exits() {
+        Map<ExitReason, Long> m = new EnumMap<>(ExitReason.class);
+        for (ExitReason r : ExitReason.values()) {
+            m.put(r, exitCounts[r.ordinal()]);
+        }
+        return m;
+    }
+
+    public long exitCount(ExitReason r) {
+        return exitCounts[r.ordinal()];
+    }
+
+    /** One line for {@code hv run --stats}. */
+    public String statsLine() {
+        return "hart " + hartId + ": instret=" + retired + " exits=" + exits() + " decoded-pages=" + decodeCache.pageCount()
+                + " created=" + decodeCache.pagesCreated + " revalidated=" + decodeCache.pagesRevalidated
+                + " cleared=" + decodeCache.pagesCleared + " drops=" + decodeCache.capacityDrops;
+    }
+
+    // ===================== snapshots =====================
+
+    /** Format version of {@link #saveState}. */
+    public static final int STATE_VERSION = 1;
+
+    /** Writes the architectural state (call while the hart is not running). */
+    public void saveState(StateWriter w) {
+        w.putInt(STATE_VERSION);
+        w.putLongs(java.util.Arrays.copyOf(x, 32));
+        w.putLongs(f.clone());
+        w.putLong(pc);
+        w.putInt(priv);
+        w.putLongs(new long[] {mstatus, medeleg, mideleg, mie, mipSoft, mtvec, stvec, mepc, sepc, mcause, scause, mtval,
+                stval, mscratch, sscratch, mcounteren, scounteren, menvcfg, senvcfg, mcountinhibit, stimecmp,
+                mmu.satp(), frm, fflags, retired, instretOffset, cycleOffset, mtimecmp, sbiTimer, mipExt});
+        w.putLongs(pmpcfg.clone());
+        w.putLongs(pmpaddr.clone());
+    }
+
+    /** Restores what {@link #saveState} wrote; {@code version} is checked. */
+    public void restoreState(StateReader r, int version) throws StateException {
+        if (version != STATE_VERSION) {
+            throw new StateException("hart state version " + version + " not supported (expected " + STATE_VERSION + ")");
+        }
+        int v = r.getInt();
+        if (v != STATE_VERSION) {
+            throw new StateException("hart state stream has version " + v + ", expected " + STATE_VERSION);
+        }
+        long[] xs = expect(r.getLongs(), 32, "x registers");
+        long[] fs = expect(r.getLongs(), 32, "f registers");
+        long newPc = r.getLong();
+        int newPriv = r.getInt();
+        if (newPriv != PRIV_U && newPriv != PRIV_S && newPriv != PRIV_M) {
+            throw new StateException("hart state has invalid privilege " + newPriv);
+        }
+        long[] c = expect(r.getLongs(), 30, "CSRs");
+        long[] cfg = expect(r.getLongs(), 16, "pmpcfg");
+        long[] addr = expect(r.getLongs(), 64, "pmpaddr");
+        System.arraycopy(xs, 0, x, 0, 32);
+        x[0] = 0;
+        System.arraycopy(fs, 0, f, 0, 32);
+        pc = newPc;
+        priv = newPriv;
+        int i = 0;
+        mstatus = c[i++];
+        medeleg = c[i++];
+        mideleg = c[i++];
+        mie = c[i++];
+        mipSoft = c[i++];
+        mtvec = c[i++];
+        stvec = c[i++];
+        mepc = c[i++];
+        sepc = c[i++];
+        mcause = c[i++];
+        scause = c[i++];
+        mtval = c[i++];
+        stval = c[i++];
+        mscratch = c[i++];
+        sscratch = c[i++];
+        mcounteren = c[i++];
+        scounteren = c[i++];
+        menvcfg = c[i++];
+        senvcfg = c[i++];
+        mcountinhibit = c[i++];
+        stimecmp = c[i++];
+        long satp = c[i++];
+        frm = (int) c[i++] & 7;
+        fflags = (int) c[i++] & 31;
+        retired = c[i++];
+        instretOffset = c[i++];
+        cycleOffset = c[i++];
+        mtimecmp = c[i++];
+        sbiTimer = c[i++];
+        mipExt = c[i++];
+        System.arraycopy(cfg, 0, pmpcfg, 0, 16);
+        System.arraycopy(addr, 0, pmpaddr, 0, 64);
+        if (!mmu.writeSatp(satp)) {
+            throw new StateException("hart state has a satp mode this MMU does not support: 0x" + Long.toHexString(satp));
+        }
+        reservationOffset = -1;
+        updateMmuContext();
+        curVBase = -1;
+        decodeCache.invalidateAll();
+        signal(ATT_IRQ);
+    }
+
+    private static long[] expect(long[] a, int n, String what) throws StateException {
+        if (a == null || a.length != n) {
+            throw new StateException("hart state: expected " + n + " " + what + ", got " + (a == null ? "none" : a.length));
+        }
+        return a;
+    }
+}

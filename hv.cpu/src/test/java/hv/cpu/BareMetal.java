@@ -1,0 +1,115 @@
+package hv.cpu;
+
+import hv.api.device.MmioHandler;
+import hv.cpu.elf.ElfException;
+import hv.cpu.elf.ElfFile;
+import hv.memory.GuestRam;
+import hv.memory.Mmu;
+import hv.memory.PhysicalMemory;
+import java.nio.file.Path;
+
+/**
+ * A minimal bare-metal machine for test guests: RAM at 0x80000000, a UART transmit register at
+ * 0x10000000 (output collected), the SiFive test finisher at 0x100000 and HTIF tohost, one hart in
+ * firmware mode starting at the ELF entry in M-mode. Runs until the guest reports a verdict.
+ */
+final class BareMetal implements AutoCloseable {
+    static final long UART = 0x1000_0000L, SYSCON = 0x10_0000L;
+
+    final GuestRam ram;
+    final PhysicalMemory memory;
+    final Mmu mmu;
+    final Hart hart;
+    final StringBuilder console = new StringBuilder();
+    private volatile int sysconVerdict = -1;
+    private final long tohostOffset;
+
+    BareMetal(Path elfPath, long ramSize) throws ElfException {
+        ElfFile elf = ElfFile.read(elfPath);
+        ram = GuestRam.allocate(GuestRam.DEFAULT_BASE, ramSize);
+        memory = new PhysicalMemory(ram);
+        memory.mapMmio("uart", UART, 0x100, new MmioHandler() {
+            @Override
+            public long read(long offset, int size) {
+                return offset == 5 ? 0x60 : 0; // LSR: transmitter empty
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (offset == 0) {
+                    synchronized (console) {
+                        console.append((char) (value & 0xff));
+                    }
+                }
+            }
+        });
+        memory.mapMmio("syscon", SYSCON, 0x1000, new MmioHandler() {
+            @Override
+            public long read(long offset, int size) {
+                return 0;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                int v = (int) value;
+                if ((v & 0xffff) == 0x5555) {
+                    sysconVerdict = 0;
+                } else if ((v & 0xffff) == 0x3333) {
+                    sysconVerdict = v >>> 16;
+                }
+            }
+        });
+        elf.loadPhysical(ram);
+        tohostOffset = elf.symbol("tohost").isPresent() ? ram.offsetOf(elf.symbol("tohost").getAsLong()) : -1;
+        mmu = new Mmu(memory, 0);
+        hart = new Hart(0, mmu, new HostClock(), HartConfig.firmware());
+        hart.reset(elf.entry(), Hart.PRIV_M);
+    }
+
+    /** Runs until a verdict: returns the exit status (0 pass, n fail), or throws on timeout/internal error. */
+    int run(long maxInstructions) {
+        long start = hart.retired;
+        while (hart.retired - start < maxInstructions) {
+            ExitReason r = hart.run(1_000_000);
+            if (tohostOffset >= 0) {
+                long v = ram.getLongVolatile(tohostOffset);
+                if (v != 0) {
+                    return (v & 1) != 0 ? (int) (v >>> 1) : (int) v;
+                }
+            }
+            if (sysconVerdict >= 0) {
+                return sysconVerdict;
+            }
+            switch (r) {
+                case WFI -> hart.awaitInterrupt(1_000_000);
+                case INTERNAL_ERROR -> throw new IllegalStateException(hart.internalError);
+                case BUDGET -> {
+                }
+                default -> throw new IllegalStateException("unexpected exit " + r + " at pc 0x" + Long.toHexString(hart.pc)
+                        + " cause " + hart.trapCause);
+            }
+        }
+        throw new IllegalStateException("no verdict after " + maxInstructions + " instructions; pc=0x"
+                + Long.toHexString(hart.pc) + " console=" + console);
+    }
+
+    @Override
+    public void close() {
+        ram.close();
+    }
+
+    /** mtime from the host's monotonic clock at 10 MHz. */
+    static final class HostClock implements hv.api.platform.GuestClock {
+        private final long origin = System.nanoTime();
+
+        @Override
+        public long mtime() {
+            return (System.nanoTime() - origin) / 100;
+        }
+
+        @Override
+        public long frequency() {
+            return DEFAULT_FREQUENCY;
+        }
+    }
+}
