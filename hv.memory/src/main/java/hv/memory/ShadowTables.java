@@ -371,7 +371,11 @@ final class ShadowTables implements PageWalker.TableVisitor {
         if (old == now || (old & PageWalker.PTE_V) == 0) {
             return false;
         }
-        // Setting A and/or D (the walker's own updates, or the guest doing the same) changes nothing we cached.
+        if ((old & (PageWalker.PTE_R | PageWalker.PTE_X)) == 0) {
+            return true; // a pointer: any change matters (even A/D, which are reserved in pointers)
+        }
+        // In a leaf, setting A and/or D (the walker's own updates, or the guest doing the same)
+        // changes nothing we cached: shadows hold leaves with A set, and a store re-walks unless D is set.
         long ad = PageWalker.PTE_A | PageWalker.PTE_D;
         return (now & ~ad) != (old & ~ad) || (now & old & ad) != (old & ad);
     }

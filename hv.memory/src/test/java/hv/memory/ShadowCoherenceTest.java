@@ -96,6 +96,21 @@ class ShadowCoherenceTest {
     }
 
     @Test
+    void settingAccessedOrDirtyInAPointerMakesItReservedAtOnce() {
+        GuestPageTables pt = pt(PT_AREA);
+        pt.map(0x1000, page(0), R | W | A | D);
+        long pointerSlot = pt.slot(0x1000, 1); // the level-1 pointer to the leaf table
+        assertTrue(mmu.writeSatp(pt.satp(1)));
+        s(mmu);
+        assertEquals(1000, mmu.load64(0x1000));
+        m(mmu);
+        mmu.store8(pointerSlot, pt.readPte(pointerSlot) | D); // a byte store: only D changes
+        s(mmu);
+        MemoryFault f = assertThrows(MemoryFault.class, () -> mmu.load64(0x1000));
+        assertEquals(MemoryFault.LOAD_PAGE_FAULT, f.cause());
+    }
+
+    @Test
     void anotherHartsStoreIsSeenAtTheNextPoll() {
         GuestPageTables pt = pt(PT_AREA);
         long slot = pt.map(0x1000, page(0), R | W | A | D);
