@@ -33,7 +33,7 @@ public final class MmuStats {
                 + " pt-stores=" + pageTableStores + " pt-write-invalidations=" + pageTableWriteInvalidations
                 + " flood-untracks=" + floodUntracks + " spaces-reclaimed=" + spacesReclaimed
                 + " satp-switches=" + satpSwitches + " sfences=" + sfences + " remote-flushes=" + remoteFlushes
-                + " messages=" + messages + " page-faults=" + pageFaults + " access-faults=" + accessFaults
+                + " messages=" + messages + " inbox-overflows=" + inboxOverflows + " page-faults=" + pageFaults + " access-faults=" + accessFaults
                 + " mmio=" + mmioAccesses;
     }
 }

@@ -236,7 +236,7 @@ public final class PhysicalMemory {
         long last = (off + length - 1) >>> 12;
         for (long page = off >>> 12; page <= last; page++) {
             if (pageTables.isTracked(page)) {
-                long msg = ShadowTables.encode(ShadowTables.MSG_ZAP, page, 0, 0);
+                long msg = ShadowTables.encode(ShadowTables.MSG_ZAP, page, 0);
                 for (Mmu m : mmus) {
                     m.post(msg);
                 }

@@ -263,7 +263,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             // It was data until now: any store TLB may hold it. Ours: drop it now (we wrote it
             // before this walk, so nothing is stale). Others: told to drop and report (class doc).
             mmu.dropStorePage(page << 12);
-            broadcast(encode(MSG_DROP_STORE, page, 0, 0));
+            broadcast(encode(MSG_DROP_STORE, page, 0));
         }
     }
 
@@ -347,7 +347,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
         long page = w >>> 12;
         if ((old & PageWalker.PTE_V) != 0) {
             entryChanged(page, (int) ((w & 0xFFF) >>> 3), false);
-            deferredRemote = encode(MSG_PT_WRITE, page, (int) ((w & 0xFFF) >>> 3), 0);
+            deferredRemote = encode(MSG_PT_WRITE, page, (int) ((w & 0xFFF) >>> 3));
             mmu.wantAttention();
         }
         countFlood(page);
@@ -388,7 +388,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             invalidateEntry(page, index, owners);
         }
         if (tellOthers && tracker.count(page) > (owners != 0 ? 1 : 0)) {
-            broadcast(encode(MSG_PT_WRITE, page, index, 0));
+            broadcast(encode(MSG_PT_WRITE, page, index));
         }
     }
 
@@ -433,7 +433,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
         floodCounts.remove(page);
         stats.floodUntracks++;
         zap(page);
-        broadcast(encode(MSG_ZAP, page, 0, 0));
+        broadcast(encode(MSG_ZAP, page, 0));
     }
 
     /** Stops tracking {@code page} on this hart and drops every translation built through it. */
@@ -487,7 +487,8 @@ final class ShadowTables implements PageWalker.TableVisitor {
 
     // ------------------------------------------------------------------ messages
 
-    static long encode(long kind, long page, int index, int unused) {
+    /** A message: kind in bits 63..61, RAM page index in bits 60..9, PTE index in bits 8..0. */
+    static long encode(long kind, long page, int index) {
         return (kind << 61) | (page << 9) | index;
     }
 
@@ -511,7 +512,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             if (mmu.dropStorePage(page << 12)) {
                 // We may have written it through that entry: nobody may trust what they built from it.
                 zap(page);
-                broadcast(encode(MSG_ZAP, page, 0, 0));
+                broadcast(encode(MSG_ZAP, page, 0));
             }
         }
     }
