@@ -63,6 +63,11 @@ public final class GuestRam implements AutoCloseable {
      *                                  or is more than the host can back
      */
     public static GuestRam allocate(long base, long size) {
+        return allocate(base, size, true);
+    }
+
+    /** {@code checkHost=false} skips the host-memory check (tests of a sparse, mostly untouched RAM). */
+    static GuestRam allocate(long base, long size, boolean checkHost) {
         if (size < MIN_SIZE) {
             throw new IllegalArgumentException("guest memory size " + size + " bytes is below the minimum of 16 MiB");
         }
@@ -73,7 +78,7 @@ public final class GuestRam implements AutoCloseable {
             throw new IllegalArgumentException(String.format(
                     "guest RAM [0x%x, +0x%x) does not fit the 56-bit physical address space", base, size));
         }
-        return new GuestRam(base, size, RamAllocator.allocate(size));
+        return new GuestRam(base, size, RamAllocator.allocate(size, checkHost));
     }
 
     public long base() {
