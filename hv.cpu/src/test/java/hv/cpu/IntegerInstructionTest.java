@@ -141,7 +141,7 @@ class IntegerInstructionTest {
         assertEquals(2, j.x[9]);
         assertEquals(TestMachine.BASE + 12, j.x[1]);
         // negative offsets
-        Hart k = m.exec(jal(0, 12), addi(10, 10, 1), jal(0, 12), jal(0, -8), addi(11, 0, 3));
+        Hart k = m.exec(jal(0, 12), addi(10, 10, 1), jal(0, 8), jal(0, -8), addi(11, 0, 3));
         assertEquals(1, k.x[10]);
         assertEquals(3, k.x[11]);
     }
