@@ -7,10 +7,10 @@
 #   .cache/guest/busybox             the riscv64 static busybox (for `hv exec` tests)
 #   .cache/guest/kernel-version      e.g. 6.12.107+deb13-riscv64
 #
-# How: apt-get with a SIDE configuration in .cache/debian-riscv64/ (its own sources.list, lists,
-# package cache, empty dpkg status; APT::Architecture=riscv64). The host's apt state is never
-# touched and no root is needed. The Debian mirror is read from the host's own apt sources
-# (or $HV_DEBIAN_MIRROR), so no host name is written in this repository.
+# How: apt-get with a SIDE configuration in .cache/debian-riscv64/ (scripts/lib/debian-apt.sh:
+# its own sources.list, lists, package cache, empty dpkg status; APT::Architecture=riscv64).
+# The host's apt state is never touched and no root is needed. The Debian mirror is read from
+# the host's own apt sources (or $HV_DEBIAN_MIRROR), so no host name is written in this repository.
 #
 # Cached: the .debs are downloaded once; outputs are rebuilt only when missing or when this
 # script changed. HV_GUEST_REFRESH=1 re-reads the archive (picks up a newer kernel).
@@ -21,9 +21,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${HV_CACHE_DIR:-$ROOT/.cache}"
 APTDIR="$CACHE/debian-riscv64"
 OUT="$CACHE/guest"
-SUITE=trixie
 KERNEL_SERIES=6.12
-KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # The modules the guest's devices need; their dependencies are added from the modules' own
 # `depends=` and `softdep=pre:` fields. Built-in ones (e.g. virtio_console) are skipped.
 WANTED_MODULES=(virtio_mmio virtio_blk virtio_net failover net_failover virtio_rng virtio_console ext4)
@@ -32,97 +30,34 @@ die() { echo "fetch-guest: $*" >&2; exit 3; }
 log() { [ -n "${HV_QUIET:-}" ] || echo "fetch-guest: $*" >&2; }
 
 # ---- fast path: everything present and built by this very script ---------------------------
-script_hash="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
+script_hash="$(cat "${BASH_SOURCE[0]}" "$ROOT/scripts/lib/debian-apt.sh" | sha256sum | cut -c1-16)"
 outputs_ready() {
   [ -s "$OUT/Image" ] && [ -s "$OUT/initramfs.cpio.gz" ] && [ -s "$OUT/busybox" ] &&
     [ "$(cat "$OUT/.built-by" 2>/dev/null)" = "$script_hash" ]
 }
 if [ -z "${HV_GUEST_REFRESH:-}" ] && outputs_ready; then exit 0; fi
 
-mkdir -p "$CACHE"
+. "$ROOT/scripts/lib/debian-apt.sh"
 # One builder at a time (tests may start several); the second waits, then finds it done.
-exec 9>"$CACHE/.fetch-guest.lock"
-command -v flock >/dev/null 2>&1 && flock 9
+apt_side_lock
 if [ -z "${HV_GUEST_REFRESH:-}" ] && outputs_ready; then exit 0; fi
 
 for tool in apt-get apt-cache dpkg-deb xz cpio gzip; do
   command -v "$tool" >/dev/null 2>&1 || die "$tool not found: run scripts/setup-host.sh (needs a Debian host)"
 done
-[ -r "$KEYRING" ] || die "$KEYRING missing: run scripts/setup-host.sh (package debian-archive-keyring)"
-
-# ---- the mirror: the host's own Debian source -----------------------------------------------
-debian_mirror() {
-  if [ -n "${HV_DEBIAN_MIRROR:-}" ]; then echo "${HV_DEBIAN_MIRROR%/}"; return; fi
-  local files=() f
-  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
-    [ -r "$f" ] && files+=("$f")
-  done
-  [ "${#files[@]}" -gt 0 ] || return 1
-  # One-line format: deb [options] URI suite ...; deb822: URIs: URI ...  Keep the main archive
-  # (path ending in /debian), not debian-security, debian-ports or third-party repositories.
-  sed -e 's/#.*//' "${files[@]}" |
-    awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z+]+:\/\//) { print $i; break } }
-         $1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }' |
-    sed 's:/*$::' | grep -E '^(https?|file)://[^ ]*/debian$' | head -n 1
-}
-
-# ---- the side apt configuration ---------------------------------------------------------------
-write_apt_config() {
-  local mirror="$1"
-  mkdir -p "$APTDIR"/etc/{sources.list.d,preferences.d,apt.conf.d,trusted.gpg.d} \
-           "$APTDIR"/lists/partial "$APTDIR"/archives/partial "$APTDIR"/debs
-  : >"$APTDIR/status.tmp"; [ -e "$APTDIR/status" ] || mv "$APTDIR/status.tmp" "$APTDIR/status"; rm -f "$APTDIR/status.tmp"
-  echo "deb [arch=riscv64 signed-by=$KEYRING] $mirror $SUITE main" >"$APTDIR/etc/sources.list"
-  # APT_CONFIG is read first and moves Dir::Etc, so the host's apt.conf.d is not read either.
-  cat >"$APTDIR/apt.conf" <<EOF
-Dir::Etc "$APTDIR/etc";
-Dir::Etc::sourcelist "sources.list";
-Dir::Etc::sourceparts "sources.list.d";
-Dir::Etc::parts "apt.conf.d";
-Dir::Etc::preferences "preferences";
-Dir::Etc::preferencesparts "preferences.d";
-Dir::Etc::trustedparts "trusted.gpg.d";
-Dir::State "$APTDIR";
-Dir::State::lists "$APTDIR/lists";
-Dir::State::status "$APTDIR/status";
-Dir::Cache "$APTDIR/cache";
-Dir::Cache::archives "$APTDIR/archives";
-APT::Architecture "riscv64";
-APT::Architectures { "riscv64"; };
-Acquire::Languages "none";
-Acquire::Retries "2";
-Debug::NoLocking "true";
-APT::Sandbox::User "$(id -un)";
-EOF
-}
 
 newest_kernel_package() {
-  APT_CONFIG="$APTDIR/apt.conf" apt-cache pkgnames "linux-image-$KERNEL_SERIES." 2>/dev/null |
+  apt_side apt-cache pkgnames "linux-image-$KERNEL_SERIES." 2>/dev/null |
     grep -E "^linux-image-${KERNEL_SERIES//./\\.}\.[0-9]+[^ ]*-riscv64$" | sort -V | tail -n 1
 }
 
 download_packages() {
-  local mirror alog="$APTDIR/apt.log"
-  mirror="$(debian_mirror)" ||
-    die "no Debian mirror found in /etc/apt/sources.list{,.d} (set HV_DEBIAN_MIRROR=<URL of a Debian archive>)"
-  [ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d} (set HV_DEBIAN_MIRROR=<URL of a Debian archive>)"
-  write_apt_config "$mirror"
-  log "reading Debian $SUITE riscv64 package lists from $mirror"
-  # apt-get update may exit 0 with only warnings when a source is unreachable: check the list.
-  if ! APT_CONFIG="$APTDIR/apt.conf" apt-get -q update >"$alog" 2>&1 ||
-     ! ls "$APTDIR"/lists/*"_dists_${SUITE}_main_binary-riscv64_Packages"* >/dev/null 2>&1 ||
-     grep -qE '^(E|W): (Failed|Some index)' "$alog"; then
-    die "cannot read Debian's $SUITE riscv64 archive at $mirror: $(grep -E '^(E|W):' "$alog" | head -n 1 | cut -c1-200)"
-  fi
+  apt_side_update
   local kpkg
   kpkg="$(newest_kernel_package)"
-  [ -n "$kpkg" ] || die "no linux-image-$KERNEL_SERIES.*-riscv64 package in Debian $SUITE riscv64"
+  [ -n "$kpkg" ] || die "no linux-image-$KERNEL_SERIES.*-riscv64 package in Debian $DEBIAN_SUITE riscv64"
   log "downloading $kpkg and busybox-static"
-  rm -rf "$APTDIR/debs.new" && mkdir -p "$APTDIR/debs.new"
-  if ! (cd "$APTDIR/debs.new" && APT_CONFIG="$APTDIR/apt.conf" apt-get -q download "$kpkg" busybox-static) >>"$alog" 2>&1; then
-    die "cannot download $kpkg busybox-static from $mirror: $(grep -E '^(E|W):' "$alog" | tail -n 1 | cut -c1-200)"
-  fi
-  rm -rf "$APTDIR/debs" && mv "$APTDIR/debs.new" "$APTDIR/debs"
+  apt_side_download "$APTDIR/debs" "$kpkg" busybox-static
 }
 
 have_debs() {
@@ -308,6 +243,8 @@ device_nodes_archive() {
 }
 
 mkdir -p "$OUT"
+# Fixed timestamps: the same inputs give a byte-identical initramfs.
+find "$TREE" -exec touch -h -d @0 {} +
 {
   device_nodes_archive
   (cd "$TREE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --reproducible --quiet)

@@ -26,6 +26,7 @@
  * Other harts (mhartid != 0) park in a WFI loop, unless the test defines a global label
  * `test_secondary`: then they jump there, with their own stack, a0 = mhartid.
  *
+ * A test that expects traps installs its own handler (csrw mtvec, ...).
  * Unexpected traps end the test: an exception fails with 128 + mcause, an interrupt with
  * 192 + cause. Exception: an `ecall` (from any mode) with a7 == 93 (the Linux exit number)
  * is an exit request: a0 == 0 passes, otherwise fails with a0. So code running in S or U

@@ -11,4 +11,6 @@ module hv.hosts {
     requires org.jctools.core;
 
     exports hv.hosts;
+    exports hv.hosts.boot;
+    exports hv.hosts.sbi;
 }

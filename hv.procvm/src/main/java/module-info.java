@@ -5,6 +5,7 @@
  */
 module hv.procvm {
     requires transitive hv.cpu;
+    requires java.management;
 
     exports hv.procvm;
 }

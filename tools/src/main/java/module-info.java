@@ -5,6 +5,8 @@ module hv.tools {
     requires hv.devices;
     requires hv.procvm;
     requires info.picocli;
+    requires io.netty.common;
+    requires io.netty.buffer;
     requires io.netty.transport;
     requires io.netty.codec;
     requires io.netty.handler;

@@ -1,5 +1,7 @@
-/** Device plugin: virtio-rng. Sees only hv.api and hv.devices.virtio. */
+/** Device plugin: virtio-rng, entropy for the guest from the host's SecureRandom. Sees hv.api and hv.devices.virtio/queues. */
 module hv.plugin.virtio.rng {
     requires hv.api;
     requires hv.devices;
+
+    provides hv.api.device.DeviceProvider with hv.plugin.virtio.rng.VirtioRngProvider;
 }

@@ -1,5 +1,6 @@
 package hv.memory;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Arrays;
  * <p>The TLB (after TinyEMU): for loads, stores and fetches separately, a direct-mapped array
  * indexed by virtual page number holding, at [2i], the virtual page address (the tag) and, at
  * [2i+1], the RAM offset of the page minus the virtual page address (the addend), so a hit is
- * {@code ram.getX(addend + va)}. The tag compare also checks alignment: the access address is
+ * {@code segment.get(layout, addend + va)}. The tag compare also checks alignment: the access address is
  * masked so that its low log2(size) bits survive, and a misaligned address never equals a tag.
  * An empty slot holds -1, which no masked address equals. Entries map RAM only: MMIO, faults and
  * misaligned accesses always take the slow path.
@@ -34,6 +35,11 @@ public final class Mmu {
     static final int TLB_SIZE = 1 << TLB_BITS;
     static final int TLB_MASK = TLB_SIZE - 1;
     static final long EMPTY = -1L;
+    /**
+     * Counting TLB hits costs a store per access, so it is off unless -Dhv.mmu.countTlbHits=true
+     * (a static final: when false the JIT removes the counting entirely).
+     */
+    static final boolean COUNT_HITS = Boolean.getBoolean("hv.mmu.countTlbHits");
 
     /** Data TLB sets: 0..7 translated ((S?4:0) | (SUM?2:0) | (MXR?1:0)), 8 Bare. */
     private static final int DATA_SETS = 9, DATA_BARE = 8;
@@ -42,11 +48,14 @@ public final class Mmu {
 
     private final PhysicalMemory memory;
     private final GuestRam ram;
+    /** ram.segment(), held directly so a TLB hit costs one field load less. */
+    private final MemorySegment seg;
     private final int hartId;
     private final MemoryFault fault = new MemoryFault();
     private final MmuStats stats = new MmuStats();
-    private final PageWalker walker;
     private final DirtyLog dirtyLog;
+    private final PageTableTracker pageTables;
+    private final ShadowTables shadows;
 
     // --- the active TLB arrays (the hot path reads only these) ---
     private long[] ld;
@@ -78,17 +87,26 @@ public final class Mmu {
     private int superCount;
     private boolean superOverflow;
 
-    // --- cross-thread requests ---
-    private volatile boolean flushRequested;
+    // --- cross-thread requests: other harts post messages; we act on them at pollFlush ---
+    /** Set by anyone who wants this hart to look at its inbox / flush flag. */
+    private volatile boolean attention;
+    private volatile boolean tlbFlushRequested;
+    private final Object inboxLock = new Object();
+    private long[] inbox = new long[1024];
+    private long[] inboxWork = new long[1024];
+    private int inboxCount;
+    private boolean inboxOverflow;
     /** RAM offset of the last SC/AMO page: the hart writes it after we marked it, so a flush marks it again. */
     private long lastAtomicOffset = -1;
 
     public Mmu(PhysicalMemory memory, int hartId) {
         this.memory = memory;
         this.ram = memory.ram();
+        this.seg = ram.segment();
         this.hartId = hartId;
-        this.walker = new PageWalker(ram);
         this.dirtyLog = ram.dirtyLog();
+        this.pageTables = memory.pageTables();
+        this.shadows = new ShadowTables(this, memory, stats);
         for (int i = 0; i < DATA_SETS; i++) {
             loadSets[i] = emptySet();
             storeSets[i] = emptySet();
@@ -122,6 +140,20 @@ public final class Mmu {
     /** Detaches this MMU from the machine (hart removed): it no longer receives flush requests. */
     public void close() {
         memory.unregister(this);
+    }
+
+    /**
+     * Back to the state after construction (hart or machine reset): satp = Bare, M-mode context,
+     * every TLB entry and shadow dropped. RAM may be reloaded after this without stale shadows.
+     */
+    public void reset() {
+        shadows.releaseAll();
+        satp = 0;
+        mode = 0;
+        asid = 0;
+        rootPpn = 0;
+        flushAllTlb();
+        setContext(PRIV_M, PRIV_M, false, false);
     }
 
     // --- context, set by the hart when priv/mstatus/satp change (rare) ---
@@ -166,9 +198,12 @@ public final class Mmu {
         mode = m;
         asid = (int) (value >>> 44) & 0xFFFF;
         rootPpn = value & PageWalker.PPN_MASK;
-        // Our TLB holds one address space only; its content is not architectural state.
+        // The TLB holds one address space only (it is not architectural state); the shadows of
+        // the old space stay, so switching back costs TLB refills from the shadow, not walks.
         flushTranslatedTlb();
+        shadows.select(rootPpn, asid, mode);
         selectSets();
+        stats.satpSwitches++;
         return true;
     }
 
@@ -184,10 +219,20 @@ public final class Mmu {
         this.maxMode = satpMode;
     }
 
-    /** sfence.vma semantics: vaddr/asid may each be "all" (pass {@code allVaddr}/{@code allAsid} true). */
+    /**
+     * sfence.vma semantics: vaddr/asid may each be "all" (pass {@code allVaddr}/{@code allAsid} true).
+     * Invalidates precisely (spec 4.2.1): by address, the entries (any level) mapping vaddr; by
+     * ASID, that ASID's spaces. Messages from other harts are processed first, so their stores
+     * into page tables are accounted for before the fence completes.
+     */
     public void sfence(long vaddr, boolean allVaddr, int asid, boolean allAsid) {
-        stats.invalidations++;
-        if (!allAsid && (asid & 0xFFFF) != this.asid) {
+        stats.sfences++;
+        if (attention) {
+            handleAttention();
+        }
+        asid &= 0xFFFF;
+        shadows.sfence(vaddr, allVaddr, asid, allAsid);
+        if (!allAsid && asid != this.asid) {
             return; // the TLB only holds the current address space
         }
         if (allVaddr) {
@@ -197,20 +242,80 @@ public final class Mmu {
         }
     }
 
-    /** Thread-safe: asks the owning hart to drop its TLB at its next pollFlush(). */
+    /**
+     * Thread-safe: asks the owning hart to drop its TLB at its next pollFlush() (a remote
+     * sfence.vma, or the dirty log starting a new round). Shadows stay: they are kept coherent
+     * with the guest's tables by write-protect tracking, which the hart also catches up on then.
+     */
     public void requestFlush() {
-        flushRequested = true;
+        tlbFlushRequested = true;
+        attention = true;
     }
 
-    /** Called by the hart at block boundaries; cheap (one volatile read) when nothing is pending. */
+    /**
+     * Called by the hart at block boundaries; cheap (one volatile read) when nothing is pending.
+     * Must also be called before the hart's exits are handled (in particular an SBI remote
+     * fence), so its own reports reach the other harts before the fence it requests, and by
+     * whoever pauses a stopped hart before the final dirty-log round (see {@link DirtyLog}).
+     */
     public void pollFlush() {
-        if (flushRequested) {
-            handleFlushRequest();
+        if (attention) {
+            handleAttention();
         }
     }
 
-    private void handleFlushRequest() {
-        flushRequested = false;
+    /** Thread-safe: queues a shadow-coherence message from another hart (see ShadowTables). */
+    void post(long message) {
+        synchronized (inboxLock) {
+            if (inboxCount < inbox.length) {
+                inbox[inboxCount++] = message;
+            } else {
+                inboxOverflow = true;
+            }
+        }
+        attention = true;
+    }
+
+    /** Owner thread: make the next pollFlush do its work (deferred messages). */
+    void wantAttention() {
+        attention = true;
+    }
+
+    private void handleAttention() {
+        attention = false;
+        shadows.flushDeferred();
+        long[] work;
+        int n;
+        boolean overflow;
+        synchronized (inboxLock) {
+            work = inbox;
+            n = inboxCount;
+            overflow = inboxOverflow;
+            inbox = inboxWork;
+            inboxWork = work;
+            inboxCount = 0;
+            inboxOverflow = false;
+        }
+        if (overflow) {
+            // Lost messages: we cannot know what changed, so drop everything we built.
+            stats.inboxOverflows++;
+            shadows.clearAll();
+            flushTranslatedTlb();
+        } else {
+            for (int i = 0; i < n; i++) {
+                shadows.handle(work[i]);
+            }
+        }
+        stats.messages += n;
+        if (tlbFlushRequested) {
+            tlbFlushRequested = false;
+            stats.remoteFlushes++;
+            markStoreTlbDirty();
+            flushAllTlb();
+        }
+    }
+
+    private void markStoreTlbDirty() {
         if (dirtyLog.enabled()) {
             // The dirty log may have cleared pages our store TLB still maps, and we may have written
             // them since without marking: mark them now, after those writes (see DirtyLog).
@@ -226,12 +331,11 @@ public final class Mmu {
             }
         }
         lastAtomicOffset = -1;
-        flushAllTlb();
     }
 
     // --- TLB maintenance ---
 
-    private void flushTranslatedTlb() {
+    void flushTranslatedTlb() {
         for (int i = 0; i < DATA_SETS; i++) {
             if (i != DATA_BARE && dataUsed[i]) {
                 clear(loadSets[i]);
@@ -266,6 +370,10 @@ public final class Mmu {
         for (int i = 0; i < set.length; i += 2) {
             set[i] = EMPTY;
         }
+    }
+
+    void flushTlbVa(long va) {
+        flushTlbPage(va);
     }
 
     /** Drops the translated entries for the page of va, or for the whole superpage that holds it. */
@@ -320,21 +428,21 @@ public final class Mmu {
         }
     }
 
-    /** Drops every TLB entry (all sets) whose RAM page is {@code pageOffset}: used when a page becomes watched. */
-    void flushTlbRamPage(long pageOffset) {
-        dropRamPage(loadSets, pageOffset);
-        dropRamPage(storeSets, pageOffset);
-        dropRamPage(fetchSets, pageOffset);
-    }
-
-    private static void dropRamPage(long[][] sets, long pageOffset) {
-        for (long[] set : sets) {
+    /**
+     * Drops every store-TLB entry (all sets) whose RAM page is {@code pageOffset}: the page just
+     * became a page table. Returns whether there was one (we may have written through it).
+     */
+    boolean dropStorePage(long pageOffset) {
+        boolean had = false;
+        for (long[] set : storeSets) {
             for (int i = 0; i < set.length; i += 2) {
                 if (set[i] != EMPTY && set[i] + set[i + 1] == pageOffset) {
                     set[i] = EMPTY;
+                    had = true;
                 }
             }
         }
+        return had;
     }
 
     // --- data accesses: values are zero-extended raw bits; the hart sign-extends ---
@@ -343,7 +451,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
-            return ram.getByte(t[i + 1] + va) & 0xFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.BYTE, t[i + 1] + va) & 0xFFL;
         }
         return loadSlow(va, 1);
     }
@@ -352,7 +463,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
-            return ram.getShort(t[i + 1] + va) & 0xFFFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.SHORT, t[i + 1] + va) & 0xFFFFL;
         }
         return loadSlow(va, 2);
     }
@@ -361,7 +475,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
-            return ram.getInt(t[i + 1] + va) & 0xFFFF_FFFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.INT, t[i + 1] + va) & 0xFFFF_FFFFL;
         }
         return loadSlow(va, 4);
     }
@@ -370,7 +487,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
-            return ram.getLong(t[i + 1] + va);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.LONG, t[i + 1] + va);
         }
         return loadSlow(va, 8);
     }
@@ -379,7 +499,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
-            ram.putByte(t[i + 1] + va, (byte) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.BYTE, t[i + 1] + va, (byte) value);
             return;
         }
         storeSlow(va, 1, value);
@@ -389,7 +512,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
-            ram.putShort(t[i + 1] + va, (short) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.SHORT, t[i + 1] + va, (short) value);
             return;
         }
         storeSlow(va, 2, value);
@@ -399,7 +525,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
-            ram.putInt(t[i + 1] + va, (int) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.INT, t[i + 1] + va, (int) value);
             return;
         }
         storeSlow(va, 4, value);
@@ -409,7 +538,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
-            ram.putLong(t[i + 1] + va, value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.LONG, t[i + 1] + va, value);
             return;
         }
         storeSlow(va, 8, value);
@@ -448,6 +580,9 @@ public final class Mmu {
         long[] t = ex;
         int i = ((int) (pc >>> 12) & TLB_MASK) << 1;
         if (t[i] == (pc & ~0xFFFL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return t[i + 1] + pc;
         }
         return fetchSlow(pc);
@@ -484,13 +619,23 @@ public final class Mmu {
         }
         long pa = translate(va, AccessType.STORE);
         long off = ram.offsetOf(pa);
-        if (off >= 0) {
-            memory.writeRam(off, size, value);
-            dirtyLog.markOffset(off);
-            fill(st, va, off, AccessType.STORE);
+        if (off < 0) {
+            writeMmio(va, pa, size, value);
             return;
         }
-        writeMmio(va, pa, size, value);
+        if (pageTables.isTracked(off >>> 12)) {
+            // A guest page table: never in the store TLB, so every store to it comes here.
+            stats.pageTableStores++;
+            shadows.beforeStore(off, size);
+            memory.writeRam(off, size, value);
+            dirtyLog.markOffset(off);
+            shadows.afterStore();
+            return;
+        }
+        memory.writeRam(off, size, value);
+        // Mark before filling: a page is in a store TLB only if it is already dirty (DirtyLog).
+        dirtyLog.markOffset(off);
+        fill(st, va, off, AccessType.STORE);
     }
 
     private long atomicSlow(long va, int access) {
@@ -498,14 +643,19 @@ public final class Mmu {
         long pa = translate(va, access);
         long off = ram.offsetOf(pa);
         if (off < 0) {
-            throw fault.set(AccessType.accessFaultCause(access), va);
+            throw accessFault(access, va);
         }
         if (access == AccessType.STORE) {
             // Marked before the hart's atomic write: safe because the write happens before this
             // hart's next pollFlush, which marks lastAtomicOffset again (see DirtyLog).
             dirtyLog.markOffset(off);
             lastAtomicOffset = off;
-            fill(st, va, off, AccessType.STORE);
+            if (pageTables.isTracked(off >>> 12)) {
+                stats.pageTableStores++;
+                shadows.beforeAtomicStore(off);
+            } else {
+                fill(st, va, off, AccessType.STORE);
+            }
         } else {
             fill(ld, va, off, AccessType.LOAD);
         }
@@ -517,7 +667,7 @@ public final class Mmu {
         long pa = translate(pc, AccessType.FETCH);
         long off = ram.offsetOf(pa);
         if (off < 0) {
-            throw fault.set(MemoryFault.INSTRUCTION_ACCESS_FAULT, pc);
+            throw accessFault(AccessType.FETCH, pc);
         }
         fill(ex, pc, off, AccessType.FETCH);
         return off;
@@ -550,6 +700,7 @@ public final class Mmu {
     private void storeMisaligned(long va, int size, long value) {
         long pageEnd = (va | 0xFFFL) + 1;
         int first = (int) Math.min(size, pageEnd - va);
+        // Both parts are translated (and checked) before anything is written.
         long pa1 = translate(va, AccessType.STORE);
         long pa2 = first < size ? translate(pageEnd, AccessType.STORE) : 0;
         long off1 = ram.offsetOf(pa1);
@@ -560,21 +711,32 @@ public final class Mmu {
         if (off2 < 0) {
             throw accessFault(AccessType.STORE, pageEnd);
         }
+        boolean tracked1 = pageTables.isTracked(off1 >>> 12);
+        boolean tracked2 = first < size && pageTables.isTracked(off2 >>> 12);
+        if (tracked1) {
+            shadows.beforeStore(off1, first);
+        }
+        if (tracked2) {
+            shadows.beforeStore(off2, size - first);
+        }
         if (first == size) {
             memory.writeRam(off1, size, value);
-            dirtyLog.markOffset(off1);
-            return;
-        }
-        for (int k = 0; k < size; k++) {
-            byte b = (byte) (value >>> (8 * k));
-            if (k < first) {
-                ram.putByte(off1 + k, b);
-            } else {
-                ram.putByte(off2 + k - first, b);
+        } else {
+            for (int k = 0; k < size; k++) {
+                byte b = (byte) (value >>> (8 * k));
+                if (k < first) {
+                    ram.putByte(off1 + k, b);
+                } else {
+                    ram.putByte(off2 + k - first, b);
+                }
             }
+            dirtyLog.markOffset(off2);
         }
         dirtyLog.markOffset(off1);
-        dirtyLog.markOffset(off2);
+        if (tracked1 || tracked2) {
+            stats.pageTableStores++;
+            shadows.afterStore();
+        }
     }
 
     private long readMmio(long va, long pa, int size, int access) {
@@ -606,33 +768,28 @@ public final class Mmu {
     }
 
     /**
-     * Translates va for an access of this type in the current context; throws the page or access
-     * fault. Leaves walker.level (for superpage tracking) valid when translation is on.
+     * Translates va for an access of this type in the current context (shadow, else guest walk);
+     * throws the page or access fault. Leaves {@link #lastLevel} for superpage tracking.
      */
     private long translate(long va, int access) {
+        if (attention) {
+            // Catch up with other harts' page-table stores before trusting our shadows.
+            handleAttention();
+        }
         int priv = access == AccessType.FETCH ? fetchPriv : dataPriv;
         if (mode == 0 || priv == PRIV_M) {
             lastLevel = 0;
             return va;
         }
-        int levels = PageWalker.levels(mode);
-        for (;;) {
-            int r = walker.walkToLeaf(va, rootPpn, levels);
-            if (r == PageWalker.PAGE_FAULT) {
-                throw pageFault(access, va);
-            }
-            if (r == PageWalker.ACCESS_FAULT) {
-                throw accessFault(access, va);
-            }
-            if (!PageWalker.allows(walker.leafPte, access, priv, sum, mxr)) {
-                throw pageFault(access, va);
-            }
-            if (walker.updateAccessedDirty(access)) {
-                lastLevel = walker.level;
-                return walker.physical(va);
-            }
-            // The PTE changed between our read and the CAS (another hart): walk again.
+        int r = shadows.translate(va, access, priv, sum, mxr);
+        if (r == PageWalker.PAGE_FAULT) {
+            throw pageFault(access, va);
         }
+        if (r == PageWalker.ACCESS_FAULT) {
+            throw accessFault(access, va);
+        }
+        lastLevel = shadows.level;
+        return shadows.pa;
     }
 
     private int lastLevel;
@@ -668,5 +825,17 @@ public final class Mmu {
         superBase[superCount] = base;
         superMask[superCount] = mask;
         superCount++;
+    }
+
+    // --- introspection for tests and --stats ---
+
+    /** Live shadow address spaces of this hart. */
+    public int shadowSpaces() {
+        return shadows.liveSpaces();
+    }
+
+    /** Shadow entries of this hart over all spaces. */
+    public long shadowEntries() {
+        return shadows.totalEntries();
     }
 }

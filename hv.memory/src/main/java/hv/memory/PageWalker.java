@@ -26,9 +26,11 @@ final class PageWalker {
     long leafOffset;
     /** 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB. */
     int level;
-    /** RAM offsets of the page-table pages visited, root first; {@code depth} of them are valid. */
-    final long[] tablePages = new long[5];
-    int depth;
+
+    /** Told about each page-table page before the walk reads an entry from it (write-protect tracking). */
+    interface TableVisitor {
+        void beforeRead(long tablePage, int tableLevel, long va);
+    }
 
     PageWalker(GuestRam ram) {
         this.ram = ram;
@@ -46,19 +48,21 @@ final class PageWalker {
     }
 
     /** Steps 1-4 and 6. Returns OK, PAGE_FAULT or ACCESS_FAULT; on OK the result fields hold the leaf. */
-    int walkToLeaf(long va, long rootPpn, int levels) {
+    int walkToLeaf(long va, long rootPpn, int levels, TableVisitor visitor) {
         if (!canonical(va, levels)) {
             return PAGE_FAULT;
         }
         long table = rootPpn << 12;
-        depth = 0;
         for (int i = levels - 1; ; i--) {
             long pteAddr = table + (((va >>> (12 + 9 * i)) & 0x1FF) << 3);
             long off = ram.offsetOf(pteAddr);
             if (off < 0) {
                 return ACCESS_FAULT; // step 2: the PTE is not in RAM (a PMA violation)
             }
-            tablePages[depth++] = off & ~0xFFFL;
+            if (visitor != null) {
+                // Before the read: a store that lands after it must see the page tracked (see ShadowTables).
+                visitor.beforeRead(off >>> 12, i, va);
+            }
             long pte = ram.getLongVolatile(off);
             if ((pte & PTE_V) == 0 || (pte & (PTE_R | PTE_W)) == PTE_W || (pte & PTE_RESERVED) != 0) {
                 return PAGE_FAULT; // step 3

@@ -34,12 +34,13 @@ public interface DeviceContext {
     String vmName();
 
     /**
-     * A network backend provider by type ({@code stream}, {@code dgram}, {@code switch}, ...), found
-     * across all plugin layers; a NIC frontend opens its backend through this.
+     * A service the host offers by kind and name, found across all plugin layers: e.g. a NIC
+     * frontend gets its backend with {@code service(NetworkBackendProvider.class, "stream")}.
+     * Typed by the caller so that this package depends on no other SPI package (no package cycle).
      *
-     * @throws DeviceConfigException when no backend of that type is installed
+     * @throws DeviceConfigException when no service of that kind and name is installed
      */
-    hv.api.net.NetworkBackendProvider networkBackend(String type) throws DeviceConfigException;
+    <T> T service(Class<T> kind, String name) throws DeviceConfigException;
 
     /** A logger for the device; goes to stderr, never to the guest console. */
     System.Logger logger();

@@ -87,10 +87,11 @@ public final class DeviceOptions {
         }
     }
 
-    /** Refuses keys the device does not declare. */
+    /** Refuses keys the device does not declare (unless it declares {@link OptionSpec#anyOther}). */
     public void checkKnown(List<OptionSpec> specs) throws DeviceConfigException {
+        boolean open = specs.stream().anyMatch(s -> s.key().equals(OptionSpec.ANY_OTHER));
         for (String key : values.keySet()) {
-            if (specs.stream().noneMatch(s -> s.key().equals(key))) {
+            if (!open && specs.stream().noneMatch(s -> s.key().equals(key))) {
                 throw new DeviceConfigException(deviceType + ": unknown option '" + key + "'");
             }
         }

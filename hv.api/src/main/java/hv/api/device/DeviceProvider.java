@@ -19,10 +19,13 @@ public interface DeviceProvider {
     /** One line for {@code ./hv devices}. */
     String description();
 
-    /** The SPI version the plugin was compiled against; HV refuses a provider whose version differs. */
-    default int spiVersion() {
-        return SPI_VERSION;
-    }
+    /**
+     * The SPI version the plugin was compiled against; HV refuses a provider whose version
+     * differs. Implement it exactly as {@code return SPI_VERSION;}: javac copies the constant
+     * into the plugin's own class file, which is how HV learns what the plugin was built for.
+     * (A default method here would report the running HV's version, whatever the plugin saw.)
+     */
+    int spiVersion();
 
     /** Where the device goes in the guest-physical address map. */
     Placement placement();

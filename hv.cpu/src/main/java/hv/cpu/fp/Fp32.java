@@ -65,27 +65,32 @@ public final class Fp32 {
     }
 
     /**
-     * Rounds {@code v + err} to binary32, where v is the nearest double to the exact result and
-     * {@code errSign} the sign of {@code exact - v}. v is nonzero and finite.
+     * Rounds the exact value {@code v + e} to binary32, where v is the nearest double to it and
+     * only the sign of {@code err} is meaningful: the sign of {@code e} (0 if v is exact).
+     * v is nonzero and finite.
      */
-    private static int round(double v, int errSign, int rm, FpFlags fl) {
+    private static int round(double v, double err, int rm, FpFlags fl) {
+        if (rm == RNE) {
+            float f = (float) v;
+            float af = Math.abs(f);
+            // the cast is the single rounding unless v sits exactly on a binary32 midpoint
+            // while the exact value does not (then the error decides the direction)
+            if (af >= 0x1p-125f && af <= Float.MAX_VALUE
+                    && (err == 0 || (Double.doubleToRawLongBits(v) & 0x1fff_ffffL) != 0x1000_0000L)) {
+                if (f != v || err != 0) {
+                    fl.bits |= NX;
+                }
+                return Float.floatToRawIntBits(f);
+            }
+        }
+        return roundExact(v, err > 0 ? 1 : err < 0 ? -1 : 0, rm, fl);
+    }
+
+    private static int roundExact(double v, int errSign, int rm, FpFlags fl) {
         if (errSign == 0) {
             float f = (float) v;
             if (f == v) {
                 return Float.floatToRawIntBits(f);  // exact, no flags even if subnormal
-            }
-        }
-        if (rm == RNE) {
-            // (float) v is the single rounding unless v sits exactly on a binary32 midpoint while
-            // the exact value does not (then the error decides the direction).
-            long vb = Double.doubleToRawLongBits(v);
-            if (errSign == 0 || (vb & 0x1fff_ffffL) != 0x1000_0000L) {
-                float f = (float) v;
-                float af = Math.abs(f);
-                if (af >= 0x1p-125f && af <= Float.MAX_VALUE) {
-                    fl.bits |= NX;
-                    return Float.floatToRawIntBits(f);
-                }
             }
         }
         boolean neg = v < 0;
@@ -93,12 +98,9 @@ public final class Fp32 {
                 RoundPack.P32, RoundPack.EMIN32, RoundPack.EMAX32, 31);
     }
 
-    private static int sign(double err) {
-        return err > 0 ? 1 : err < 0 ? -1 : 0;
-    }
-
     // ------------------------------------------------------------------------------ add / sub
 
+    /** fadd.s. */
     public static int add(int a, int b, int rm, FpFlags fl) {
         if (special(a) || special(b)) {
             return addSpecial(a, b, fl);
@@ -114,9 +116,10 @@ public final class Fp32 {
             return Float.floatToRawIntBits((float) s);
         }
         double err = Math.abs(x) >= Math.abs(y) ? y - (s - x) : x - (s - y);
-        return round(s, sign(err), rm, fl);
+        return round(s, err, rm, fl);
     }
 
+    /** fsub.s: a + (-b), so NaN and zero-sign rules are those of the sum. */
     public static int sub(int a, int b, int rm, FpFlags fl) {
         return add(a, b ^ SIGN, rm, fl);
     }
@@ -133,6 +136,7 @@ public final class Fp32 {
 
     // -------------------------------------------------------------------------------- multiply
 
+    /** fmul.s. */
     public static int mul(int a, int b, int rm, FpFlags fl) {
         if (special(a) || special(b)) {
             if (isNaN(a) || isNaN(b)) {
@@ -152,6 +156,7 @@ public final class Fp32 {
 
     // -------------------------------------------------------------------------------- divide
 
+    /** fdiv.s: DZ only for a finite nonzero dividend over zero. */
     public static int div(int a, int b, int rm, FpFlags fl) {
         int sign = (a ^ b) & SIGN;
         if (special(a) || special(b)) {
@@ -177,11 +182,12 @@ public final class Fp32 {
         double y = w(b);
         double q = x / y;
         double rem = Math.fma(-q, y, x);            // exact for binary32 operands
-        return round(q, y > 0 ? sign(rem) : -sign(rem), rm, fl);
+        return round(q, y > 0 ? rem : -rem, rm, fl);   // sign of x/y - q
     }
 
     // ---------------------------------------------------------------------------- square root
 
+    /** fsqrt.s: sqrt(-0) = -0; any other negative operand is invalid. */
     public static int sqrt(int a, int rm, FpFlags fl) {
         if (isNaN(a)) {
             return nan(a, a, fl);
@@ -198,23 +204,27 @@ public final class Fp32 {
         double x = w(a);
         double r = Math.sqrt(x);
         double rem = Math.fma(-r, r, x);
-        return round(r, sign(rem), rm, fl);
+        return round(r, rem, rm, fl);
     }
 
     // ----------------------------------------------------------------------- fused multiply-add
 
+    /** fmadd.s: a*b + c with one rounding. */
     public static int fmadd(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a, b, c, rm, fl);
     }
 
+    /** fmsub.s: a*b - c with one rounding. */
     public static int fmsub(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a, b, c ^ SIGN, rm, fl);
     }
 
+    /** fnmsub.s: -(a*b) + c with one rounding. */
     public static int fnmsub(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a ^ SIGN, b, c, rm, fl);
     }
 
+    /** fnmadd.s: -(a*b) - c with one rounding. */
     public static int fnmadd(int a, int b, int c, int rm, FpFlags fl) {
         return fma(a ^ SIGN, b, c ^ SIGN, rm, fl);
     }
@@ -234,7 +244,7 @@ public final class Fp32 {
             return Float.floatToRawIntBits((float) s);
         }
         double err = Math.abs(p) >= Math.abs(z) ? z - (s - p) : p - (s - z);
-        return round(s, sign(err), rm, fl);
+        return round(s, err, rm, fl);
     }
 
     private static int fmaSpecial(int a, int b, int c, FpFlags fl) {
@@ -388,15 +398,22 @@ public final class Fp32 {
     /** fcvt.s.l. */
     public static int fromInt64(long v, int rm, FpFlags fl) {
         if (v == (v << 40) >> 40) {
-            return Float.floatToRawIntBits((float) v); // |v| < 2^23: exact
+            return Float.floatToRawIntBits((float) v); // |v| <= 2^23: exact
+        }
+        if (rm == RNE) {
+            float x = v;                            // the JLS long->float conversion is RNE
+            if (x == 0x1p63f || (long) x != v) {
+                fl.bits |= NX;
+            }
+            return Float.floatToRawIntBits(x);
         }
         return fromMagnitude(v < 0, v < 0 ? -v : v, rm, fl);
     }
 
     /** fcvt.s.lu. */
     public static int fromUint64(long v, int rm, FpFlags fl) {
-        if (v >>> 23 == 0) {
-            return Float.floatToRawIntBits((float) v);
+        if (v >= 0) {
+            return fromInt64(v, rm, fl);
         }
         return fromMagnitude(false, v, rm, fl);
     }

@@ -17,7 +17,7 @@ import java.math.BigInteger;
  *
  * <p>Fast path: the host computes the round-to-nearest result, an error-free transformation
  * (Fast2Sum for add, FMA for the product error and the division/square-root remainder,
- * Boldo-Muller ErrFma for fused multiply-add) gives the exact sign of the rounding error, which
+ * TwoProduct against TwoSum for fused multiply-add) gives the exact sign of the rounding error, which
  * sets NX and moves the result one ulp for the directed modes. Results that may be tiny,
  * overflow, or come from operands where the error would not be representable take
  * {@link RoundPack} via an exact integer computation instead.
@@ -99,37 +99,22 @@ public final class Fp64 {
      * (only consulted for RMM). NX has been set by the caller.
      */
     private static long directed(double r, boolean exactAbove, boolean tieAway, int rm, FpFlags fl) {
-        double t = r;
-        switch (rm) {
-            case RTZ -> {
-                if (r > 0 && !exactAbove) {
-                    t = Math.nextDown(r);
-                } else if (r < 0 && exactAbove) {
-                    t = Math.nextUp(r);
-                }
-            }
-            case RDN -> {
-                if (!exactAbove) {
-                    t = Math.nextDown(r);
-                }
-            }
-            case RUP -> {
-                if (exactAbove) {
-                    t = Math.nextUp(r);
-                }
-            }
-            case RMM -> {
-                if (tieAway) {
-                    t = r > 0 ? Math.nextUp(r) : Math.nextDown(r);
-                }
-            }
-            default -> {
-            }
-        }
-        if (Double.isInfinite(t)) {
+        long bits = bits(r);
+        boolean neg = bits < 0;
+        boolean errAway = exactAbove != neg;        // |exact| > |r|
+        // r is finite and far from zero, so one ulp towards/away from zero is bits -/+ 1
+        long step = switch (rm) {
+            case RTZ -> errAway ? 0 : -1;
+            case RDN -> errAway == neg ? (neg ? 1 : -1) : 0;
+            case RUP -> errAway != neg ? (neg ? -1 : 1) : 0;
+            case RMM -> tieAway ? 1 : 0;
+            default -> 0;
+        };
+        long t = bits + step;
+        if ((t & EXP) == EXP) {
             fl.bits |= OF;  // stepped from the largest finite number: overflow after rounding
         }
-        return bits(t);
+        return t;
     }
 
     /** For add/mul/fma: err (exact - r, computed exactly) is a tie away from zero. */
@@ -139,6 +124,7 @@ public final class Fp64 {
 
     // ------------------------------------------------------------------------------ add / sub
 
+    /** fadd.d. */
     public static long add(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -158,6 +144,7 @@ public final class Fp64 {
         return addSpecial(a, b, r, rm, fl);
     }
 
+    /** fsub.d: a + (-b), so NaN and zero-sign rules are those of the sum. */
     public static long sub(long a, long b, int rm, FpFlags fl) {
         return add(a, b ^ SIGN, rm, fl);
     }
@@ -182,10 +169,13 @@ public final class Fp64 {
         return bits(r);
     }
 
-    /** Exact integer addition of two finite values, then one rounding. */
+    /** Exact integer addition of two finite values, then one rounding (the overflow path). */
     static long addExact(long a, long b, int rm, FpFlags fl) {
         if (isZero(a) || isZero(b)) {
-            return bits(d(a) + d(b)); // only reached for overflow, so the other operand is huge
+            if (!isZero(a) || !isZero(b)) {
+                return isZero(a) ? b : a;           // x + 0 = x exactly
+            }
+            return rm == RDN ? a | b : a & b;       // IEEE 754 6.3 signs of zero sums
         }
         long ma = significand(a);
         long mb = significand(b);
@@ -236,6 +226,7 @@ public final class Fp64 {
 
     // -------------------------------------------------------------------------------- multiply
 
+    /** fmul.d. */
     public static long mul(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -291,6 +282,7 @@ public final class Fp64 {
 
     // -------------------------------------------------------------------------------- divide
 
+    /** fdiv.d: DZ only for a finite nonzero dividend over zero. */
     public static long div(long a, long b, int rm, FpFlags fl) {
         double x = d(a);
         double y = d(b);
@@ -331,7 +323,13 @@ public final class Fp64 {
         if (isZero(a)) {
             return sign;
         }
+        return divExact(a, b, rm, fl);
+    }
+
+    /** Division of finite nonzero values for any magnitudes, by scaling into [1,2). */
+    static long divExact(long a, long b, int rm, FpFlags fl) {
         // Scale both operands into [1,2): the quotient and its remainder are then exact doubles.
+        long sign = (a ^ b) & SIGN;
         long ma = significand(a);
         long mb = significand(b);
         int la = Long.numberOfLeadingZeros(ma) - 11;
@@ -348,6 +346,7 @@ public final class Fp64 {
 
     // ---------------------------------------------------------------------------- square root
 
+    /** fsqrt.d: sqrt(-0) = -0; any other negative operand is invalid. */
     public static long sqrt(long a, int rm, FpFlags fl) {
         double x = d(a);
         if (x >= ERR_MIN && x <= Double.MAX_VALUE) {
@@ -423,44 +422,38 @@ public final class Fp64 {
         double au = Math.abs(u1);
         if (au >= 0x1p-900 && au <= 0x1p1000 && Math.abs(z) <= 0x1p1000) {
             double r1 = Math.fma(x, y, z);
-            double ar = Math.abs(r1);
-            if (ar >= SAFE_MIN) {
-                // ErrFma (Boldo & Muller, IEEE TC 2011): x*y + z = r1 + r2 + r3 exactly,
-                // r2 = RN(r2 + r3), so r2 carries the sign of the rounding error, and r3 == 0
-                // with |r2| = ulp/2 identifies a tie. Valid here: no intermediate under/overflows.
+            if (Math.abs(r1) >= SAFE_MIN) {
+                // x*y = u1 + u2 (TwoProduct) and r1 - z = wh + wl (TwoSum) are both exact and
+                // canonical (hi = nearest value of hi + lo), so the fused result is exact iff the
+                // pairs are equal, and the pairs compare like the exact values x*y and r1 - z.
+                // The bounds above keep every step clear of underflow and overflow.
                 double u2 = Math.fma(x, y, -u1);
-                double a1 = z + u2;                  // TwoSum(z, u2)
-                double zz = a1 - z;
-                double a2 = (z - (a1 - zz)) + (u2 - zz);
-                double b1 = u1 + a1;                 // TwoSum(u1, a1)
-                double bb = b1 - u1;
-                double b2 = (u1 - (b1 - bb)) + (a1 - bb);
-                double g = (b1 - r1) + b2;
-                double r2 = g + a2;                  // Fast2Sum(g, a2)
-                if (r2 == 0) {
+                double nz = -z;
+                double wh = r1 + nz;
+                double bb = wh - r1;
+                double wl = (r1 - (wh - bb)) + (nz - bb);
+                if (u1 == wh && u2 == wl) {
                     return bits(r1);
                 }
                 fl.bits |= NX;
                 if (rm == RNE) {
                     return bits(r1);
                 }
-                boolean tie = false;
-                if (rm == RMM) {
-                    double r3 = a2 - (r2 - g);
-                    tie = r3 == 0 && tieAway(r1, r2);
+                if (rm != RMM) {
+                    return directed(r1, u1 != wh ? u1 > wh : u2 > wl, false, rm, fl);
                 }
-                return directed(r1, r2 > 0, tie, rm, fl);
-            }
-            if (r1 == 0) {
+                // RMM must know whether the error is exactly half an ulp: exact path
+            } else if (r1 == 0) {
                 // x*y and z are multiples of 2^-1074, so a zero nearest result is an exact
                 // cancellation of nonzero terms: +0, or -0 when rounding down.
                 return rm == RDN ? SIGN : 0;
             }
         }
-        return fmaSlow(a, b, c, rm, fl);
+        return fmaExact(a, b, c, rm, fl);
     }
 
-    private static long fmaSlow(long a, long b, long c, int rm, FpFlags fl) {
+    /** a*b + c for any operands, exactly with BigInteger, then one rounding (the rare path). */
+    static long fmaExact(long a, long b, long c, int rm, FpFlags fl) {
         boolean infTimesZero = (isInf(a) && isZero(b)) || (isZero(a) && isInf(b));
         if (isNaN(a) || isNaN(b) || isNaN(c)) {
             // RISC-V: inf*0 raises NV even when the addend is a quiet NaN.
@@ -650,15 +643,22 @@ public final class Fp64 {
     /** fcvt.d.l. */
     public static long fromInt64(long v, int rm, FpFlags fl) {
         if (v == (v << 11) >> 11) {
-            return bits(v);                         // |v| < 2^52: exact
+            return bits(v);                         // |v| <= 2^52: exact
+        }
+        if (rm == RNE) {
+            double x = v;                           // the JLS long->double conversion is RNE
+            if (x == 0x1p63 || (long) x != v) {
+                fl.bits |= NX;
+            }
+            return bits(x);
         }
         return fromMagnitude(v < 0, v < 0 ? -v : v, rm, fl);
     }
 
     /** fcvt.d.lu. */
     public static long fromUint64(long v, int rm, FpFlags fl) {
-        if (v >>> 52 == 0) {
-            return bits(v);
+        if (v >= 0) {
+            return fromInt64(v, rm, fl);
         }
         return fromMagnitude(false, v, rm, fl);
     }

@@ -20,6 +20,44 @@ final class FpToInt {
     }
 
     static long convert(long a, int rm, FpFlags fl, int kind) {
+        double x = Double.longBitsToDouble(a);
+        if (Math.abs(x) < 0x1p31) {
+            // common case: the host's rounding primitives on a value that fits every kind
+            long v = switch (rm) {
+                case RoundingMode.RTZ -> (long) x;
+                case RoundingMode.RDN -> (long) Math.floor(x);
+                case RoundingMode.RUP -> (long) Math.ceil(x);
+                case RoundingMode.RMM -> roundHalfAway(x);
+                default -> (long) Math.rint(x);
+            };
+            boolean inRange = switch (kind) {
+                case W -> v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE;
+                case L -> true;
+                default -> v >= 0;
+            };
+            if (inRange) {
+                if (v != x) {
+                    fl.bits |= NX;
+                }
+                return kind == WU ? (int) v : v;
+            }
+        }
+        return convertExact(a, rm, fl, kind);
+    }
+
+    private static long roundHalfAway(double x) {
+        long t = (long) x;
+        double frac = x - t;                        // exact for |x| < 2^31
+        if (frac >= 0.5) {
+            t++;
+        } else if (frac <= -0.5) {
+            t--;
+        }
+        return t;
+    }
+
+    /** Exact integer rounding of any value, with saturation. */
+    private static long convertExact(long a, int rm, FpFlags fl, int kind) {
         int be = (int) (a >>> 52) & 0x7ff;
         boolean neg = a < 0;
         if (be == 0x7ff) {

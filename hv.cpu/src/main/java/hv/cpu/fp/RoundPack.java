@@ -50,6 +50,12 @@ final class RoundPack {
     static long pack(boolean neg, long m, int e, boolean sticky, int rm, FpFlags fl,
                      int p, int emin, int emax, int signBit) {
         int top = e + 63 - Long.numberOfLeadingZeros(m);   // exponent of the leading 1
+        if (top > emax) {
+            fl.bits |= OF | NX;                             // beyond any rounding's reach
+            long inf = (long) (emax - emin + 2) << (p - 1);
+            long bits = overflowsToInfinity(rm, neg) ? inf : inf - 1;
+            return neg ? bits | (1L << signBit) : bits;
+        }
         int expo = top < emin ? emin : top;                 // subnormal results keep emin
         int shift = expo - (p - 1) - e;                     // bits of m below the result's lsb
         long q;
@@ -76,7 +82,7 @@ final class RoundPack {
         // including the carry of a rounding that overflows the significand; subnormal q < 2^(p-1)
         // land in exponent field 0 and a rounded-up subnormal becomes the smallest normal.
         long bits = ((long) (expo - emin) << (p - 1)) + q;
-        long inf = (long) (emax - emin + 1) << (p - 1);
+        long inf = (long) (emax - emin + 2) << (p - 1);    // all-ones exponent field
         int f = 0;
         if (bits >= inf) {
             f = OF | NX;

@@ -1,0 +1,292 @@
+package hv.hosts;
+
+import hv.api.config.VmConfig;
+import hv.api.device.HostConsole;
+import hv.api.net.NetworkBackendProvider;
+import hv.api.platform.HartLink;
+import hv.cpu.Hart;
+import hv.cpu.HartConfig;
+import hv.devices.fdt.VirtMachineTree;
+import hv.devices.platform.Clint;
+import hv.devices.platform.MachineClock;
+import hv.devices.platform.Plic;
+import hv.devices.platform.VirtLayout;
+import hv.devices.plugins.PluginCatalog;
+import hv.hosts.sbi.Sbi;
+import hv.hosts.vcpu.VcpuThread;
+import hv.memory.GuestRam;
+import hv.memory.Mmu;
+import hv.memory.PhysicalMemory;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One assembled machine of the QEMU {@code virt} shape: RAM at 0x80000000, CLINT, PLIC, the
+ * platform devices and the user's devices, N harts each on its own vCPU thread.
+ */
+public final class Machine {
+    private final VmConfig config;
+    private final GuestRam ram;
+    private final MachineClock clock;
+    private final List<Hart> harts;
+    private final MachineDevices devices;
+    private final VmLifecycle lifecycle;
+    private final BootPlan plan;
+    private final Sbi sbi;
+    private final VmSbiPlatform sbiPlatform;
+    private final List<VcpuThread> vcpus = new ArrayList<>();
+    private final HtifWatcher htif;
+
+    private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
+                    VmLifecycle lifecycle, BootPlan plan, HostConsole console) {
+        this.config = config;
+        this.ram = ram;
+        this.clock = clock;
+        this.harts = harts;
+        this.devices = devices;
+        this.lifecycle = lifecycle;
+        this.plan = plan;
+        boolean hypervisor = config.bios().isEmpty();
+        this.htif = plan.tohost() >= 0 && ram.contains(plan.tohost(), 8) ? new HtifWatcher(ram, plan.tohost(), lifecycle) : null;
+        VcpuThread.Listener listener = new VcpuThread.Listener() {
+            @Override
+            public void sliceEnded(VcpuThread vcpu) {
+                if (htif != null) {
+                    htif.poll();
+                }
+            }
+
+            @Override
+            public void fatal(VcpuThread vcpu, String message) {
+                lifecycle.fail(message);
+            }
+
+            @Override
+            public void started(VcpuThread vcpu) {
+                if (sbiPlatformRef() != null) {
+                    sbiPlatformRef().started(vcpu.hart().hartId());
+                }
+            }
+        };
+        for (Hart h : harts) {
+            boolean runs = plan.allHartsStart() || h.hartId() == 0;
+            vcpus.add(new VcpuThread(h, null, listener, runs));
+        }
+        if (hypervisor) {
+            this.sbiPlatform = new VmSbiPlatform(vcpus, ram, console, lifecycle);
+            this.sbi = new Sbi(sbiPlatform);
+            for (VcpuThread v : vcpus) {
+                v.attachSbi(sbi);
+            }
+        } else {
+            this.sbiPlatform = null;
+            this.sbi = null;
+        }
+    }
+
+    private VmSbiPlatform sbiPlatformRef() {
+        return sbiPlatform;
+    }
+
+    /** Builds the machine and loads the images. */
+    public static Machine build(VmConfig config, PluginCatalog catalog, HostConsole console,
+                                Map<String, NetworkBackendProvider> backends) throws VmConfigException {
+        GuestRam ram;
+        try {
+            ram = GuestRam.allocate(VirtLayout.RAM_BASE, config.memoryBytes());
+        } catch (IllegalArgumentException | OutOfMemoryError e) {
+            throw new VmConfigException("--memory " + (config.memoryBytes() >> 20) + "M: " + e.getMessage());
+        }
+        PhysicalMemory phys = new PhysicalMemory(ram);
+        MachineClock clock = new MachineClock();
+        boolean hypervisor = config.bios().isEmpty();
+        HartConfig hartConfig = hypervisor ? HartConfig.hypervisor() : HartConfig.firmware();
+        List<Hart> harts = new ArrayList<>();
+        List<HartLink> links = new ArrayList<>();
+        for (int i = 0; i < config.cpus(); i++) {
+            Hart h = new Hart(i, new Mmu(phys, i), clock, hartConfig);
+            harts.add(h);
+            links.add(h.link());
+        }
+        VmLifecycle lifecycle = new VmLifecycle();
+        HostConsole vmConsole = new QuittableConsole(console, lifecycle);
+        Plic plic = new Plic(links, VirtLayout.PLIC_NDEV);
+        Clint clint = new Clint(links, clock);
+        phys.mapMmio("plic", VirtLayout.PLIC_BASE, VirtLayout.PLIC_SIZE, plic);
+        phys.mapMmio("clint", VirtLayout.CLINT_BASE, VirtLayout.CLINT_SIZE, clint);
+        MachineDevices devices = MachineDevices.create(config.devices(), catalog, plic, phys.dmaView(), clock,
+                vmConsole, lifecycle, config.name(), backends);
+        try {
+            for (MachineDevices.Placed p : devices.placed()) {
+                phys.mapMmio(p.name(), p.base(), p.size(), p.device().mmio());
+            }
+            BootPlan plan = BootLoader.load(config, ram, (start, end) -> tree(config, devices, start, end).toDtb());
+            for (Hart h : harts) {
+                h.flushDecodeCache();
+            }
+            return new Machine(config, ram, clock, harts, devices, lifecycle, plan, vmConsole);
+        } catch (VmConfigException | RuntimeException e) {
+            devices.close();
+            if (e instanceof IllegalArgumentException iae) {
+                throw new VmConfigException(iae.getMessage());
+            }
+            throw e;
+        }
+    }
+
+    /** The device tree only (for {@code hv dtb}): devices are created to describe themselves, then closed. */
+    public static byte[] deviceTreeOnly(VmConfig config, PluginCatalog catalog, HostConsole console,
+                                        Map<String, NetworkBackendProvider> backends) throws VmConfigException {
+        GuestRam ram = null;
+        PhysicalMemory phys;
+        try {
+            ram = GuestRam.allocate(VirtLayout.RAM_BASE, Math.max(config.memoryBytes(), VmConfig.MIN_MEMORY));
+        } catch (IllegalArgumentException e) {
+            throw new VmConfigException("--memory: " + e.getMessage());
+        }
+        phys = new PhysicalMemory(ram);
+        List<HartLink> noHarts = new ArrayList<>();
+        for (int i = 0; i < config.cpus(); i++) {
+            noHarts.add(new DetachedHartLink(i));
+        }
+        Plic plic = new Plic(noHarts, VirtLayout.PLIC_NDEV);
+        VmLifecycle lifecycle = new VmLifecycle();
+        MachineDevices devices = MachineDevices.create(config.devices(), catalog, plic, phys.dmaView(), new MachineClock(),
+                console, lifecycle, config.name(), backends);
+        try {
+            return tree(config, devices, -1, -1).toDtb();
+        } finally {
+            devices.close();
+        }
+    }
+
+    private static VirtMachineTree tree(VmConfig config, MachineDevices devices, long initrdStart, long initrdEnd) {
+        VirtMachineTree t = new VirtMachineTree()
+                .harts(config.cpus())
+                .memory(VirtLayout.RAM_BASE, config.memoryBytes())
+                .bootargs(config.append() == null ? "" : config.append());
+        if (initrdStart >= 0) {
+            t.initrd(initrdStart, initrdEnd);
+        }
+        byte[] seed = new byte[64];
+        new java.security.SecureRandom().nextBytes(seed);
+        t.rngSeed(seed);
+        for (MachineDevices.Placed p : devices.placed()) {
+            t.device(p.name(), p.device());
+        }
+        return t;
+    }
+
+    /** Runs until the VM ends; stops the vCPUs and closes the devices before returning. */
+    public VmOutcome run() {
+        for (MachineDevices.Placed p : devices.placed()) {
+            p.device().start();
+        }
+        for (VcpuThread v : vcpus) {
+            Hart h = v.hart();
+            if (plan.allHartsStart() || h.hartId() == 0) {
+                h.reset(plan.entry(), plan.priv());
+                h.x[10] = h.hartId();
+                h.x[11] = plan.dtbAddress();
+                h.x[12] = plan.a2();
+            }
+        }
+        for (VcpuThread v : vcpus) {
+            v.start("hv-vcpu-" + v.hart().hartId());
+        }
+        if (System.getenv("HV_MONITOR") != null) {
+            startMonitor();
+        }
+        VmOutcome outcome;
+        try {
+            outcome = lifecycle.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            outcome = VmOutcome.error("interrupted");
+        }
+        for (VcpuThread v : vcpus) {
+            v.send(new VcpuThread.Command.Finish());
+        }
+        for (VcpuThread v : vcpus) {
+            try {
+                v.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        devices.close();
+        return outcome;
+    }
+
+    /** Debug aid (HV_MONITOR=1): prints each hart's pc, privilege and instret every second. */
+    private void startMonitor() {
+        Thread t = new Thread(() -> {
+            while (!lifecycle.ended()) {
+                StringBuilder sb = new StringBuilder("monitor:");
+                for (VcpuThread v : vcpus) {
+                    Hart h = v.hart();
+                    sb.append(String.format(" [%d %s pc=%x priv=%d ret=%d scause=%x sepc=%x mie=%x stimecmp=%x time=%x]", h.hartId(), v.state(), h.pc, h.priv, h.retired, h.scause, h.sepc, h.mie, h.stimecmp, clock.mtime()));
+                }
+                System.getLogger("hv.monitor").log(System.Logger.Level.INFO, sb.toString());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "hv-monitor");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Exit, MMU and SBI statistics, one {@code hv: stats:} line each, ending with the total {@code instret=N}. */
+    public String statsReport() {
+        StringBuilder sb = new StringBuilder();
+        long total = 0;
+        for (Hart h : harts) {
+            sb.append("hv: stats: hart ").append(h.hartId()).append(": ").append(h.statsLine()).append('\n');
+            sb.append("hv: stats: hart ").append(h.hartId()).append(" mmu: ").append(h.mmu().stats()).append('\n');
+            total += h.retired;
+        }
+        if (sbi != null) {
+            long[] c = sbi.callCounts();
+            sb.append(String.format("hv: stats: sbi calls: legacy=%d base=%d time=%d ipi=%d rfence=%d hsm=%d srst=%d dbcn=%d%n",
+                    c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]));
+        }
+        sb.append("hv: stats: instret=").append(total).append('\n');
+        return sb.toString();
+    }
+
+    /** A hart link for a machine that never runs (hv dtb): interrupts go nowhere. */
+    private record DetachedHartLink(int hartId) implements HartLink {
+        @Override
+        public void setInterruptPending(int bit, boolean level) {
+        }
+
+        @Override
+        public void setMachineTimerCompare(long compare) {
+        }
+    }
+
+    /** Wraps the console so that the user's quit escape ends this VM. */
+    private record QuittableConsole(HostConsole inner, VmLifecycle lifecycle) implements HostConsole {
+        @Override
+        public InputStream input() {
+            return inner.input();
+        }
+
+        @Override
+        public OutputStream output() {
+            return inner.output();
+        }
+
+        @Override
+        public void requestQuit() {
+            lifecycle.quit();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package hv.hosts;
+
+import hv.api.config.VmConfig;
+import hv.api.device.HostConsole;
+import hv.api.net.NetworkBackendProvider;
+import hv.devices.plugins.PluginCatalog;
+
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Map;
+
+/**
+ * A virtual machine: built from a {@link VmConfig} and the device plugins, run until the guest
+ * powers off, reboots, the user quits or HV fails. The entry point for the launcher.
+ */
+public final class VirtualMachine {
+    private final Machine machine;
+
+    private VirtualMachine(Machine machine) {
+        this.machine = machine;
+    }
+
+    /**
+     * Builds the machine and loads the boot images; nothing runs yet.
+     *
+     * @throws VmConfigException with a one-line message when anything in the configuration is wrong
+     */
+    public static VirtualMachine create(VmConfig config, PluginCatalog catalog, HostConsole console) throws VmConfigException {
+        return new VirtualMachine(Machine.build(config, catalog, console, backends(catalog)));
+    }
+
+    /** The device tree a VM with this configuration gets (for {@code hv dtb}). */
+    public static byte[] deviceTree(VmConfig config, PluginCatalog catalog) throws VmConfigException {
+        HostConsole silent = new HostConsole() {
+            @Override
+            public InputStream input() {
+                return InputStream.nullInputStream();
+            }
+
+            @Override
+            public OutputStream output() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public void requestQuit() {
+            }
+        };
+        return Machine.deviceTreeOnly(config, catalog, silent, backends(catalog));
+    }
+
+    private static Map<String, NetworkBackendProvider> backends(PluginCatalog catalog) {
+        Map<String, NetworkBackendProvider> byType = new java.util.LinkedHashMap<>();
+        for (PluginCatalog.BackendEntry e : catalog.networkBackends()) {
+            byType.put(e.provider().type(), e.provider());
+        }
+        return byType;
+    }
+
+    /** Statistics of the run so far (for {@code --stats}); the launcher prints them. */
+    public String statsReport() {
+        return machine.statsReport();
+    }
+
+    /** Runs until the VM ends; releases every host resource before returning. */
+    public VmOutcome run() {
+        return machine.run();
+    }
+}

@@ -1,0 +1,109 @@
+package hv.procvm;
+
+import hv.api.platform.GuestClock;
+import hv.cpu.ExitReason;
+import hv.cpu.Hart;
+import hv.cpu.HartConfig;
+import hv.memory.Mmu;
+import hv.memory.PhysicalMemory;
+import hv.procvm.kernel.Vcpu;
+
+/**
+ * A guest thread's CPU: an hv.cpu {@link Hart} in process mode (ecall from U exits with ECALL,
+ * every other trap from U with TRAP) over its own hv.memory {@link Mmu}, in U-mode with satp
+ * pointing at the process's page tables.
+ */
+final class HartVcpu implements Vcpu {
+    private final Hart hart;
+    private final Mmu mmu;
+
+    HartVcpu(PhysicalMemory memory, GuestClock clock, int id) {
+        this.mmu = new Mmu(memory, id);
+        this.hart = new Hart(id, mmu, clock, HartConfig.process());
+        hart.reset(0, Hart.PRIV_U);
+    }
+
+    @Override
+    public long[] x() {
+        return hart.x;
+    }
+
+    @Override
+    public long[] f() {
+        return hart.f;
+    }
+
+    @Override
+    public long pc() {
+        return hart.pc;
+    }
+
+    @Override
+    public void setPc(long pc) {
+        hart.pc = pc;
+    }
+
+    @Override
+    public long fcsr() {
+        return ((long) hart.frm << 5) | hart.fflags;
+    }
+
+    @Override
+    public void setFcsr(long value) {
+        hart.frm = (int) (value >>> 5) & 7;
+        hart.fflags = (int) value & 0x1f;
+    }
+
+    @Override
+    public ExitReason run(long budget) {
+        return hart.run(budget);
+    }
+
+    @Override
+    public long trapCause() {
+        return hart.trapCause;
+    }
+
+    @Override
+    public long trapValue() {
+        return hart.trapTval;
+    }
+
+    @Override
+    public void activate(long satp) {
+        mmu.writeSatp(satp);
+        flushLocal();
+    }
+
+    @Override
+    public void flushLocal() {
+        mmu.sfence(0, true, 0, true);
+        hart.requestTlbFlush();
+        hart.flushDecodeCache();
+    }
+
+    @Override
+    public void requestFlush() {
+        hart.requestTlbFlush();
+    }
+
+    @Override
+    public void codeChanged() {
+        hart.flushDecodeCache();
+    }
+
+    @Override
+    public void close() {
+        mmu.close();
+    }
+
+    @Override
+    public long instret() {
+        return hart.retired;
+    }
+
+    @Override
+    public String statsLine() {
+        return hart.statsLine() + " | " + mmu.stats();
+    }
+}

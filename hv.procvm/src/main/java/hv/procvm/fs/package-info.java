@@ -1,0 +1,10 @@
+/**
+ * Files as the guest sees them: open file descriptions (host files through java.nio, host stdio,
+ * in-JVM pipes, directories, emulated devices), the descriptor table, stat encodings, errno
+ * translation, and the path rule of {@link hv.procvm.fs.FileSystemView} (host file system as is,
+ * or a sysroot as the guest's root that no path or link can leave).
+ *
+ * <p>May touch: java.nio. Must never come in: the CPU, guest memory (callers copy buffers),
+ * native code.
+ */
+package hv.procvm.fs;

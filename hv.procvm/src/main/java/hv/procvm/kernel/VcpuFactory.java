@@ -1,0 +1,6 @@
+package hv.procvm.kernel;
+
+/** Creates the hart of a new guest thread. */
+public interface VcpuFactory {
+    Vcpu create(int tid);
+}

@@ -1,0 +1,31 @@
+/* argv, envp, auxv, exit status, stdio. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+#include "check.h"
+
+int main(int argc, char **argv) {
+    printf("argc=%d\n", argc);
+    for (int i = 0; i < argc; i++) {
+        printf("argv[%d]=%s\n", i, argv[i]);
+    }
+    const char *v = getenv("HV_TEST");
+    printf("HV_TEST=%s\n", v ? v : "(unset)");
+    CHECK(getauxval(AT_PAGESZ) == 4096, "AT_PAGESZ");
+    CHECK(getauxval(AT_RANDOM) != 0, "AT_RANDOM");
+    CHECK(getauxval(AT_PHDR) != 0 && getauxval(AT_PHNUM) > 0, "AT_PHDR/AT_PHNUM");
+    CHECK(getauxval(AT_ENTRY) != 0, "AT_ENTRY");
+    CHECK(getauxval(AT_EXECFN) != 0 && strcmp((char *) getauxval(AT_EXECFN), argv[0]) == 0, "AT_EXECFN");
+    CHECK(getauxval(AT_UID) == getuid() && getauxval(AT_GID) == getgid(), "AT_UID/AT_GID");
+    CHECK((getauxval(AT_HWCAP) & (1 << ('i' - 'a'))) != 0, "AT_HWCAP has I");
+    CHECK(getpid() > 1 && getppid() >= 1, "pids");
+    char cwd[4096];
+    CHECK(getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/', "getcwd");
+    printf("cwd=%s\n", cwd);
+    fprintf(stderr, "to stderr\n");
+    if (argc > 1 && strncmp(argv[1], "exit", 4) == 0) {
+        return atoi(argv[1] + 4);
+    }
+    return failures;
+}

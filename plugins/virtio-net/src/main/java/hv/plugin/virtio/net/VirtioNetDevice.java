@@ -1,0 +1,318 @@
+package hv.plugin.virtio.net;
+
+import hv.api.device.GuestMemoryException;
+import hv.api.net.FrameSink;
+import hv.api.net.NetworkBackend;
+import hv.devices.queues.DeviceWorker;
+import hv.devices.queues.Signal;
+import hv.devices.virtio.DescriptorChain;
+import hv.devices.virtio.VirtioContext;
+import hv.devices.virtio.VirtioDevice;
+import hv.devices.virtio.VirtioDeviceIds;
+import hv.devices.virtio.VirtioError;
+import hv.devices.virtio.Virtqueue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * A virtio-net device (virtio 1.2 section 5.1) with one receive and one transmit queue.
+ *
+ * <p>Features offered: VIRTIO_NET_F_MAC (the address in config space) and VIRTIO_NET_F_STATUS
+ * (link up/down in config space, a configuration-change interrupt when it changes); the
+ * transport adds VERSION_1, indirect descriptors and EVENT_IDX. No checksum or segmentation
+ * offload is offered, so the guest sends complete frames with correct checksums and verifies
+ * received ones itself: nothing here needs to understand IP.
+ *
+ * <p>Data path, all guest memory on the worker thread: the backend's frames arrive through
+ * {@link RxPath} (a bounded lock-free queue) and a coalescing signal; the guest's transmit
+ * notify raises another signal (the vCPU returns at once), and the worker reads each transmit
+ * chain and hands the frame to {@link NetworkBackend#send}, which never blocks.
+ */
+final class VirtioNetDevice implements VirtioDevice {
+    static final int RX_QUEUE = 0;
+    static final int TX_QUEUE = 1;
+    /** Feature bits, 5.1.3. */
+    static final long F_MAC = 1L << 5;
+    static final long F_STATUS = 1L << 16;
+    /** Config status bits, 5.1.4. */
+    static final int S_LINK_UP = 1;
+    /** Config space: mac[6], status (le16) (5.1.4); the later fields exist only with MQ/MTU/... which are not offered. */
+    static final int CONFIG_SIZE = 8;
+    /** The largest frame either way: a 64 KiB IP packet plus the Ethernet header. */
+    static final int MAX_FRAME = 65535 + 14;
+    /** Chains served per worker turn before yielding to the other queue. */
+    private static final int BATCH = 256;
+
+    private final String name;
+    private final MacAddress mac;
+    private final int queueSize;
+    private final NetCounters counters = new NetCounters();
+    private final RxPath rx;
+    private final RxWriter rxWriter = new RxWriter();
+    private final DeviceWorker worker;
+    private final Signal rxSignal;
+    private final Signal txSignal;
+    private final ByteBuffer txHeader = ByteBuffer.allocate(VirtioNetHeader.SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer txFrame = ByteBuffer.allocate(MAX_FRAME);
+    private final System.Logger log;
+    private volatile VirtioContext ctx;
+    /** A driver session is running; read and written on the worker only. */
+    private boolean open;
+    private volatile NetworkBackend backend;
+
+    VirtioNetDevice(String name, MacAddress mac, int queueSize, int rxQueueFrames, System.Logger log) {
+        this.name = name;
+        this.mac = mac;
+        this.queueSize = queueSize;
+        this.log = log;
+        this.worker = new DeviceWorker(name + "-io", 64, log);
+        this.rxSignal = worker.signal(this::serveRx);
+        this.txSignal = worker.signal(this::serveTx);
+        this.rx = new RxPath(rxQueueFrames, MAX_FRAME, counters, rxSignal::raise, this::linkChanged);
+    }
+
+    /** Where the backend delivers frames and link changes. */
+    FrameSink sink() {
+        return rx;
+    }
+
+    /** The backend, once opened (it may deliver to {@link #sink()} before this returns). */
+    void connect(NetworkBackend b) {
+        this.backend = b;
+        if (b.linkUp()) {
+            rx.linkChanged(true);
+        }
+    }
+
+    MacAddress mac() {
+        return mac;
+    }
+
+    /** True once a driver session is open and frames are taken (tests wait for it after DRIVER_OK). */
+    boolean receiving() {
+        return rx.active;
+    }
+
+    Map<String, Long> counters() {
+        return counters.snapshot();
+    }
+
+    // ---- VirtioDevice -----------------------------------------------------------------------
+
+    @Override
+    public int deviceId() {
+        return VirtioDeviceIds.NET;
+    }
+
+    @Override
+    public long deviceFeatures() {
+        return F_MAC | F_STATUS;
+    }
+
+    @Override
+    public int queueCount() {
+        return 2;
+    }
+
+    @Override
+    public int queueMaxSize(int index) {
+        return queueSize;
+    }
+
+    @Override
+    public int configSize() {
+        return CONFIG_SIZE;
+    }
+
+    /** mac[0..5] then status as le16: built as one little-endian 8-byte image. */
+    @Override
+    public long readConfig(int offset, int size) {
+        long image = 0;
+        for (int i = 0; i < 6; i++) {
+            image |= (mac.octet(i) & 0xffL) << (8 * i);
+        }
+        image |= (long) (rx.linkUp() ? S_LINK_UP : 0) << 48;
+        long v = image >>> (8 * offset);
+        return size >= 8 ? v : v & ((1L << (8 * size)) - 1);
+    }
+
+    @Override
+    public void attach(VirtioContext context) {
+        this.ctx = context;
+    }
+
+    /**
+     * DRIVER_OK. The session opens on the worker, after any reset still queued there: a reset
+     * of a never-activated device completes at once in the transport, so its clean-up task may
+     * still be waiting, and must not clear what the new session receives.
+     */
+    @Override
+    public void activate(long negotiatedFeatures) {
+        worker.post(() -> {
+            open = true;
+            rx.active = true;
+            serveRx();
+            serveTx();
+        });
+    }
+
+    @Override
+    public void queueNotified(int index) {
+        if (index == TX_QUEUE) {
+            txSignal.raise();
+        } else if (index == RX_QUEUE) {
+            rxSignal.raise(); // new receive buffers: frames may be waiting for them
+        }
+    }
+
+    @Override
+    public void reset(Runnable done) {
+        rx.active = false;
+        // Run after whatever the worker is doing, so no guest memory is touched once done runs.
+        Runnable quiesce = () -> {
+            open = false;
+            rxWriter.clear();
+            rx.clear();
+            rx.resumeIfDrained(backend);
+            done.run();
+        };
+        if (!worker.post(quiesce)) {
+            quiesce.run(); // the worker is closed: nothing else can be running
+        }
+    }
+
+    @Override
+    public void start() {
+        worker.start();
+    }
+
+    @Override
+    public void pause() {
+        if (!worker.pause()) {
+            log.log(System.Logger.Level.WARNING, name + ": worker did not pause within its timeout");
+        }
+    }
+
+    @Override
+    public void resume() {
+        worker.resume();
+    }
+
+    @Override
+    public void close() {
+        NetworkBackend b = backend;
+        if (b != null) {
+            b.close();
+        }
+        worker.close();
+        log.log(System.Logger.Level.DEBUG, () -> name + " counters: " + counters.snapshot()
+                + (b != null ? " backend: " + b.counters() : ""));
+    }
+
+    // ---- link -------------------------------------------------------------------------------
+
+    /** Backend thread: the link went up or down; the driver reads the status and gets a config interrupt. */
+    private void linkChanged(boolean up) {
+        VirtioContext c = ctx;
+        if (c != null) {
+            c.configChanged();
+        }
+    }
+
+    // ---- worker -----------------------------------------------------------------------------
+
+    /** Moves waiting frames into the guest's receive buffers. */
+    private void serveRx() {
+        VirtioContext c = ctx;
+        if (c == null || !open) {
+            return;
+        }
+        Virtqueue q = c.queue(RX_QUEUE);
+        int budget = BATCH;
+        RxFrame f;
+        try {
+            while (budget > 0 && (f = rx.peek()) != null) {
+                RxWriter.Outcome o = rxWriter.deliver(q, f);
+                if (o == RxWriter.Outcome.NO_BUFFERS) {
+                    break; // the guest's next notify on the receive queue brings us back
+                }
+                if (o == RxWriter.Outcome.DELIVERED) {
+                    counters.inc(NetCounter.RX_FRAMES);
+                    counters.add(NetCounter.RX_BYTES, f.length);
+                } else {
+                    counters.inc(NetCounter.RX_DROPPED_TOO_BIG);
+                }
+                rx.consumed(f);
+                budget--;
+            }
+        } catch (GuestMemoryException e) {
+            // The chain was validated when popped; RAM does not shrink. Defensive only.
+            c.errors().report(VirtioError.DEVICE_FAILURE, name + ": receive buffer not writable: " + e.getMessage());
+        }
+        q.notifyIfNeeded();
+        rx.resumeIfDrained(backend);
+        if (budget == 0) {
+            rxSignal.raise(); // more may be waiting: let transmit have a turn first
+        }
+    }
+
+    /** Sends what the guest queued for transmission. */
+    private void serveTx() {
+        VirtioContext c = ctx;
+        if (c == null || !open) {
+            return;
+        }
+        Virtqueue q = c.queue(TX_QUEUE);
+        int budget = BATCH;
+        DescriptorChain chain;
+        while (budget > 0 && (chain = q.pop()) != null) {
+            transmit(c, chain);
+            q.addUsed(chain, 0); // the device writes nothing into a transmit buffer
+            budget--;
+        }
+        q.notifyIfNeeded();
+        if (budget == 0) {
+            txSignal.raise();
+        }
+    }
+
+    /** One transmit request: virtio_net_hdr then the frame, in the chain's readable buffers (5.1.6.2). */
+    private void transmit(VirtioContext c, DescriptorChain chain) {
+        long total = chain.readableBytes();
+        long frameLength = total - VirtioNetHeader.SIZE;
+        if (frameLength < 14 || frameLength > MAX_FRAME) {
+            counters.inc(NetCounter.TX_BAD_LENGTH);
+            c.errors().report(VirtioError.BAD_REQUEST, name + ": transmit frame of " + frameLength + " bytes");
+            return;
+        }
+        try {
+            txHeader.clear();
+            chain.read(0, txHeader);
+            int flags = txHeader.get(VirtioNetHeader.OFF_FLAGS) & 0xff;
+            int gso = txHeader.get(VirtioNetHeader.OFF_GSO_TYPE) & 0xff;
+            // Neither CSUM nor any HOST_TSO feature was offered, so a driver must not ask for
+            // them (5.1.6.2.1); the frame would go out with a wrong checksum or unsegmented.
+            if ((flags & VirtioNetHeader.F_NEEDS_CSUM) != 0 || gso != VirtioNetHeader.GSO_NONE) {
+                counters.inc(NetCounter.TX_BAD_HEADER);
+                c.errors().report(VirtioError.BAD_REQUEST, name + ": transmit header asks for offloads not negotiated (flags "
+                        + flags + ", gso_type " + gso + ")");
+                return;
+            }
+            txFrame.clear().limit((int) frameLength);
+            chain.read(VirtioNetHeader.SIZE, txFrame);
+            txFrame.flip();
+        } catch (GuestMemoryException e) {
+            c.errors().report(VirtioError.DEVICE_FAILURE, name + ": transmit buffer not readable: " + e.getMessage());
+            return;
+        }
+        NetworkBackend b = backend;
+        if (b != null && b.send(txFrame)) {
+            counters.inc(NetCounter.TX_FRAMES);
+            counters.add(NetCounter.TX_BYTES, frameLength);
+        } else {
+            counters.inc(NetCounter.TX_DROPPED);
+        }
+    }
+}
