@@ -231,7 +231,7 @@ public final class Hart {
         return r;
     }
 
-    private ExitReason loop(final long budget) {
+    private ExitReason loop(long budget) {
         final long[] x = this.x;
         final long[] f = this.f;
         final Mmu mmu = this.mmu;
@@ -463,6 +463,9 @@ public final class Hart {
                 }
                 pc = this.pc;
                 limit = 0;
+                // A trap retires nothing, but must use up budget: a guest whose trap vector itself
+                // faults would otherwise spin here forever without ever returning.
+                budget--;
             }
         }
     }
