@@ -108,6 +108,17 @@ class CProgramsTest {
     }
 
     @Test
+    void randomSystemCallsCannotCrashTheProcessVm(@TempDir Path dir) throws IOException {
+        // An empty directory as the sysroot: whatever paths the calls make up stay inside it.
+        Files.createDirectories(dir.resolve("tmp"));
+        Path exe = TestTools.compile("fuzz");
+        TestTools.Result r = TestTools.hv(dir, "/", Map.of(), null, exe.toString(), "25");
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().startsWith("fuzz done: 25 rounds"), r::toString);
+        assertFalse(r.err().contains("internal error"), r::toString);
+    }
+
+    @Test
     void badProgramsAreRefusedWithOneLine(@TempDir Path dir) throws IOException {
         Path text = dir.resolve("notelf");
         Files.writeString(text, "this is not an ELF file at all, just some text\n");

@@ -197,6 +197,12 @@ final class Syscalls {
             case SCHED_SETAFFINITY, SCHED_SETPARAM, SCHED_SETSCHEDULER, SETPRIORITY -> 0;
             case SCHED_GETSCHEDULER, SCHED_GETPARAM -> 0;
             case GETPRIORITY -> 20;
+            case SCHED_GET_PRIORITY_MAX, SCHED_GET_PRIORITY_MIN -> a0 == 0 || a0 == 3 || a0 == 5 ? 0 : a0 == 1 || a0 == 2
+                    ? (nr == SCHED_GET_PRIORITY_MAX ? 99 : 1) : -Errno.EINVAL;
+            // --- privileged operations: the process is an unprivileged user's
+            case CAPSET, SETTIMEOFDAY, CLOCK_SETTIME, CLOCK_ADJTIME, ADJTIMEX, MOUNT, UMOUNT2, PIVOT_ROOT, SWAPON,
+                    SWAPOFF, REBOOT, INIT_MODULE, FINIT_MODULE, DELETE_MODULE, KEXEC_LOAD, KEXEC_FILE_LOAD, ACCT,
+                    SYSLOG, QUOTACTL, SETNS, UNSHARE, VHANGUP -> -Errno.EPERM;
             case SCHED_YIELD -> {
                 Thread.yield();
                 yield 0;
