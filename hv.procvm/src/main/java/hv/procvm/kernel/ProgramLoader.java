@@ -3,6 +3,7 @@ package hv.procvm.kernel;
 import hv.cpu.elf.ElfException;
 import hv.cpu.elf.ElfFile;
 import hv.procvm.fs.Errno;
+import hv.procvm.fs.HostRandom;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileSystemView;
 import hv.procvm.loader.ElfLoader;
@@ -17,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,7 +32,6 @@ final class ProgramLoader {
     /** Linux's BINPRM_BUF_SIZE-era limit on "#!" lines and on nested interpreters. */
     static final int MAX_SHEBANG = 256;
     static final int MAX_INTERP_DEPTH = 4;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new process image, ready to enter. */
     record Loaded(AddressSpace as, long entry, long sp, String exeGuestPath, Path exeHostPath, String comm) {
@@ -182,7 +181,7 @@ final class ProgramLoader {
             ElfLoader.Mapped im = interp == null ? null : ElfLoader.loadInterpreter(as, interp, interpName);
             mapTrampoline(as);
             byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
+            HostRandom.fill(random);
             byte[] execfn = file.guestPath().getBytes(StandardCharsets.UTF_8);
             long interpBase = im == null ? 0 : im.bias() + ElfLoader.lowVaddr(interp);
             long sp = InitialStack.build(as, ElfLoader.STACK_TOP, argv, envp, execfn, new InitialStack.Params(
