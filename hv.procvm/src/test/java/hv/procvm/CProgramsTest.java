@@ -80,6 +80,11 @@ class CProgramsTest {
     }
 
     @Test
+    void threadsMappingAndUnmappingAtOnce() {
+        assertAllOk(TestTools.hv(TestTools.compile("mtmaps").toString()), 1);
+    }
+
+    @Test
     void signals() {
         assertAllOk(TestTools.hv(TestTools.compile("signals").toString()), 10);
     }
