@@ -260,7 +260,7 @@ final class InfoCalls {
     }
 
     long nanosleep(GuestThread t, long req, long rem) throws ErrnoException {
-        return sleep(t, FileCalls.timeout(t, req), rem);
+        return sleep(t, PollCalls.timeout(t, req), rem);
     }
 
     long clockNanosleep(GuestThread t, int clock, int flags, long req, long rem) throws ErrnoException {
@@ -268,7 +268,7 @@ final class InfoCalls {
         if (now < 0) {
             return -Errno.EINVAL;
         }
-        long v = FileCalls.timeout(t, req);
+        long v = PollCalls.timeout(t, req);
         long nanos = (flags & TIMER_ABSTIME) != 0 ? v - now : v;
         long r = sleep(t, Math.max(0, nanos), (flags & TIMER_ABSTIME) != 0 ? 0 : rem);
         return r;
