@@ -37,7 +37,7 @@ class CProgramsTest {
     void argumentsEnvironmentAuxvAndExitStatus(@TempDir Path dir) {
         Path exe = TestTools.compile("basic");
         TestTools.Result r = TestTools.hv(null, dir.toString(), Map.of("HV_TEST", "value 1"), null, exe.toString(), "one", "two words");
-        assertAllOk(r, 11);
+        assertAllOk(r, 13);
         assertTrue(r.out().contains("argc=3\nargv[0]=" + exe + "\nargv[1]=one\nargv[2]=two words\n"), r::toString);
         assertTrue(r.out().contains("HV_TEST=value 1\n"), r::toString);
         assertTrue(r.out().contains("cwd=" + real(dir) + "\n"), r::toString);

@@ -5,6 +5,7 @@ import hv.procvm.fs.DirectoryFile;
 import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileStat;
+import hv.procvm.fs.GeneratedFile;
 import hv.procvm.fs.FileSystemView;
 import hv.procvm.fs.HostFile;
 import hv.procvm.fs.HostStat;
@@ -62,6 +63,12 @@ final class FileCalls {
                 }
                 case GuestPaths.Device d -> {
                     return t.process.fds.install(new DeviceFile(d.kind(), path, status, k.uid, k.gid), 0, cloexec);
+                }
+                case GuestPaths.Generated g -> {
+                    if ((flags & OpenFile.O_ACCMODE) != OpenFile.O_RDONLY) {
+                        return -Errno.EACCES;
+                    }
+                    return t.process.fds.install(new GeneratedFile(g.content(), path, k.uid, k.gid), 0, cloexec);
                 }
                 case GuestPaths.Exe e -> {
                     return openHost(t, e.host(), e.guestPath(), null, flags, mode, status, cloexec);

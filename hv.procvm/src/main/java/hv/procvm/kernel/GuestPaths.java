@@ -6,6 +6,7 @@ import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileStat;
 import hv.procvm.fs.FileSystemView;
+import hv.procvm.fs.GeneratedFile;
 import hv.procvm.fs.HostFile;
 import hv.procvm.fs.HostStat;
 import hv.procvm.fs.OpenFile;
@@ -58,7 +59,7 @@ final class GuestPaths {
     }
 
     /** HV's own files: /proc/self/exe, /proc/self/fd/N, /dev/std*, and under a sysroot the /dev devices. */
-    sealed interface Special permits Exe, FdAlias, Device {
+    sealed interface Special permits Exe, FdAlias, Device, Generated {
     }
 
     record Exe(Path host, String guestPath) implements Special {
@@ -70,6 +71,12 @@ final class GuestPaths {
     record Device(DeviceFile.Kind kind) implements Special {
     }
 
+    /** One of HV's /proc files, generated now. */
+    record Generated(byte[] content) implements Special {
+    }
+
+    private static final java.util.regex.Pattern PROC_PID = java.util.regex.Pattern.compile("/proc/([0-9]{1,9})(/.*)?");
+
     Special special(GuestThread t, int dirfd, String path) throws ErrnoException {
         if (!path.startsWith("/dev/") && !path.startsWith("/proc/") && !(dirfd == AT_FDCWD && !path.startsWith("/")
                 && (t.process.cwd.startsWith("/dev") || t.process.cwd.startsWith("/proc")))) {
@@ -77,9 +84,15 @@ final class GuestPaths {
         }
         String abs = FileSystemView.normalize(FileSystemView.absolute(baseDir(t, dirfd, path), path));
         GuestProcess p = t.process;
-        String self = "/proc/" + p.pid;
-        if (abs.startsWith(self + "/")) {
-            abs = "/proc/self" + abs.substring(self.length());
+        java.util.regex.Matcher m = PROC_PID.matcher(abs);
+        if (m.matches()) {
+            // /proc/PID/...: the named guest process, as /proc/self/... of that process.
+            GuestProcess other = k.process(Integer.parseInt(m.group(1)));
+            if (other == null || other.zombie) {
+                throw new ErrnoException(Errno.ENOENT);
+            }
+            p = other;
+            abs = "/proc/self" + m.group(2);
         }
         switch (abs) {
             case "/proc/self/exe" -> {
@@ -96,6 +109,10 @@ final class GuestPaths {
             }
             default -> {
             }
+        }
+        byte[] proc = abs.startsWith("/proc/") ? ProcFiles.content(k, p, abs) : null;
+        if (proc != null) {
+            return new Generated(proc);
         }
         for (String prefix : new String[] {"/proc/self/fd/", "/dev/fd/"}) {
             if (abs.startsWith(prefix)) {
@@ -136,6 +153,7 @@ final class GuestPaths {
                 case FdAlias a -> statFd(t, a.fd());
                 case Device d -> DeviceFile.statOf(d.kind());
                 case Exe e -> follow ? statHost(e.host(), true) : FileStat.synthetic(FileStat.S_IFLNK | 0777, 0, 2, k.uid, k.gid);
+                case Generated g -> GeneratedFile.statOf(k.uid, k.gid);
             };
         }
         FileSystemView.Resolved r = resolve(t, dirfd, path, follow);

@@ -34,7 +34,7 @@ final class ProgramLoader {
     static final int MAX_INTERP_DEPTH = 4;
 
     /** A new process image, ready to enter. */
-    record Loaded(AddressSpace as, long entry, long sp, String exeGuestPath, Path exeHostPath, String comm) {
+    record Loaded(AddressSpace as, long entry, long sp, String exeGuestPath, Path exeHostPath, String comm, byte[] cmdline) {
     }
 
     private ProgramLoader() {
@@ -177,7 +177,7 @@ final class ProgramLoader {
         try {
             ElfLoader.prepareLayout(as);
             String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
-            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, name);
+            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath())));
             ElfLoader.Mapped im = interp == null ? null : ElfLoader.loadInterpreter(as, interp, interpName);
             mapTrampoline(as);
             byte[] random = new byte[16];
@@ -187,7 +187,8 @@ final class ProgramLoader {
             long sp = InitialStack.build(as, ElfLoader.STACK_TOP, argv, envp, execfn, new InitialStack.Params(
                     main.phdr(), elf.programHeaderCount(), interpBase, main.entry(), k.uid, k.gid, random));
             String comm = name.length() > 15 ? name.substring(0, 15) : name;
-            return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm);
+            return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm,
+                    ProcFiles.cmdline(argv));
         } catch (ElfException | RuntimeException e) {
             as.destroy();
             throw e;
@@ -258,6 +259,7 @@ final class ProgramLoader {
         t.process.exeGuestPath = l.exeGuestPath();
         t.process.exeHostPath = l.exeHostPath();
         t.process.comm = l.comm();
+        t.process.cmdline = l.cmdline();
         t.activate(l.as());
     }
 }
