@@ -17,6 +17,11 @@ final class Area {
     /** Within a state record: x1..x31 at 0, f0..f31 at 248, fcsr at 504. */
     static final int X_OFF = 0, F_OFF = 248, FCSR_OFF = 504;
     static final int SIZE = 2048;
+    /**
+     * Scratch offset at which even-numbered blocks cross a 4 KiB page (the areas start 512 bytes
+     * before a page boundary), so misaligned accesses there straddle two pages.
+     */
+    static final int PAGE_CROSSING = 512;
 
     private Area() {
     }

@@ -26,6 +26,7 @@ final class BlockGenerator {
     private static final String[] RM = {"rne", "rtz", "rdn", "rup", "rmm", "dyn"};
 
     private final long seed;
+    private final Set<String> avoided;
     private final List<Kind> kinds;
     private final int totalWeight;
     private SplittableRandom r;
@@ -33,7 +34,16 @@ final class BlockGenerator {
     private int length;
 
     BlockGenerator(long seed, Set<Kind> excluded) {
+        this(seed, excluded, Set.of());
+    }
+
+    /**
+     * @param avoided mnemonics never to emit (an item that would contain one is drawn again): used
+     *                for instructions the reference emulator is known to get wrong
+     */
+    BlockGenerator(long seed, Set<Kind> excluded, Set<String> avoided) {
         this.seed = seed;
+        this.avoided = Set.copyOf(avoided);
         Set<Kind> on = EnumSet.allOf(Kind.class);
         on.removeAll(excluded);
         if (on.isEmpty()) {
@@ -99,13 +109,33 @@ final class BlockGenerator {
     // ------------------------------------------------------------------ items
 
     private void add(Kind k, String... lines) {
-        items.add(new Item(items.size(), k, List.of(lines), -1));
+        if (allowed(lines)) {
+            items.add(new Item(items.size(), k, List.of(lines), -1));
+        }
     }
 
     private void addBranch(Kind k, String... lines) {
         int i = items.size();
         int target = Math.min(length, i + 1 + r.nextInt(5));
-        items.add(new Item(i, k, List.of(lines), target));
+        if (allowed(lines)) {
+            items.add(new Item(i, k, List.of(lines), target));
+        }
+    }
+
+    private boolean allowed(String[] lines) {
+        for (String line : lines) {
+            if (avoided.contains(mnemonic(line))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The mnemonic of an assembly line ("1: auipc t0, ..." -> "auipc"). */
+    static String mnemonic(String line) {
+        String body = line.replaceFirst("^\\d+:\\s*", "").strip();
+        int sp = body.indexOf(' ');
+        return sp < 0 ? body : body.substring(0, sp);
     }
 
     private void integer() {
@@ -155,14 +185,18 @@ final class BlockGenerator {
     }
 
     private int address(int size, boolean mayMisalign) {
-        if (mayMisalign && r.nextInt(6) == 0) {
+        if (mayMisalign && size > 1 && r.nextInt(6) == 0) {
+            if (r.nextInt(3) == 0) { // straddle a page boundary (in even-numbered blocks, see ProgramSource)
+                return Area.PAGE_CROSSING - size + 1 + r.nextInt(size - 1);
+            }
             return r.nextInt(Area.SCRATCH - size + 1);
         }
         return r.nextInt(Area.SCRATCH / size) * size;
     }
 
     private void branch() {
-        switch (r.nextInt(4)) {
+        switch (r.nextInt(5)) {
+            case 4 -> loop();
             case 0, 1 -> addBranch(Kind.BRANCH,
                     pick("beq", "bne", "blt", "bge", "bltu", "bgeu") + " " + xs() + ", " + xs() + ", %L");
             case 2 -> addBranch(Kind.BRANCH, "jal " + xdOrZero() + ", %L");
@@ -171,6 +205,41 @@ final class BlockGenerator {
                 addBranch(Kind.BRANCH, "1: auipc " + t + ", %pcrel_hi(%L)", "jalr " + xdOrZero() + ", %pcrel_lo(1b)(" + t + ")");
             }
         }
+    }
+
+    /**
+     * A counted backward loop (1..4 iterations) around a few straight-line instructions that leave
+     * the counter alone: the only backward branch generated, so decoded code is also re-executed.
+     */
+    private void loop() {
+        boolean rvc = r.nextBoolean();
+        String t = rvc ? cxd() : xt();
+        List<String> lines = new ArrayList<>();
+        lines.add("li " + t + ", " + (1 + r.nextInt(4)));
+        for (int i = 1 + r.nextInt(3); i > 0; i--) {
+            lines.add(simpleLine(t));
+        }
+        lines.set(1, "1: " + lines.get(1));
+        lines.add("addi " + t + ", " + t + ", -1");
+        lines.add((rvc ? "c.bnez " : "bnez ") + t + ", 1b");
+        add(Kind.BRANCH, lines.toArray(String[]::new));
+    }
+
+    /** A straight-line instruction that does not write {@code keep} (nor sp, s0). */
+    private String simpleLine(String keep) {
+        String d;
+        do {
+            d = xd();
+        } while (d.equals(keep));
+        return switch (r.nextInt(6)) {
+            case 0 -> pick("add", "sub", "xor", "sll", "sra", "addw", "mul", "divu", "remw", "sh2add", "rol", "bset") + " " + d
+                    + ", " + xs() + ", " + xs();
+            case 1 -> pick("addi", "xori", "slti", "addiw") + " " + d + ", " + d + ", " + imm12();
+            case 2 -> pick("fadd.d", "fmul.s", "fsub.s", "fdiv.d") + " " + fd() + ", " + fs() + ", " + fs() + rm();
+            case 3 -> pick("fmadd.d", "fnmsub.s") + " " + fd() + ", " + fs() + ", " + fs() + ", " + fs() + rm();
+            case 4 -> pick("ld", "lw", "lbu") + " " + d + ", " + 8 * r.nextInt(Area.SCRATCH / 8) + "(s0)";
+            default -> pick("sd", "sw", "sh") + " " + xs() + ", " + 8 * r.nextInt(Area.SCRATCH / 8) + "(s0)";
+        };
     }
 
     private void muldiv() {

@@ -45,7 +45,8 @@ final class ProgramSource {
         s.append("finish:\n");
         s.append("\tli a7, 64\n\tli a0, 1\n\tlla a1, areas\n\tli a2, ").append((long) blocks.size() * Area.SIZE).append('\n');
         s.append("\tecall\n\tli a7, 93\n\tsub a0, a0, a2\n\tsnez a0, a0\n\tslli a0, a0, 1\n\tecall\n");
-        s.append("\n\t.data\n\t.balign 64\nareas:\n");
+        // areas start PAGE_CROSSING bytes before a page boundary: even-numbered blocks' scratch spans two pages
+        s.append("\n\t.data\n\t.balign 4096\n\t.skip ").append(4096 - Area.PAGE_CROSSING).append("\nareas:\n");
         for (int k = 0; k < blocks.size(); k++) {
             renderArea(s, k, blocks.get(k));
         }

@@ -75,6 +75,14 @@ final class Toolchain {
         return elf;
     }
 
+    /** Deletes a program's files (source, ELF, qemu output) once nothing in it needs looking at. */
+    void discard(Path elf) throws IOException {
+        String name = elf.getFileName().toString().replaceFirst("\\.elf$", "");
+        Files.deleteIfExists(workDir.resolve(name + ".S"));
+        Files.deleteIfExists(elf);
+        Files.deleteIfExists(workDir.resolve(elf.getFileName() + ".qemu.out"));
+    }
+
     /** Runs the ELF under qemu-riscv64; stdout is returned as bytes. */
     Result runQemu(Path elf) throws IOException, InterruptedException {
         Path out = workDir.resolve(elf.getFileName() + ".qemu.out");
