@@ -55,7 +55,7 @@ final class BlockGenerator {
 
     /** Block {@code number} of this seed's run, {@code length} items long. Deterministic. */
     Block generate(int number, int length) {
-        r = new SplittableRandom(seed ^ (0x9E37_79B9_7F4A_7C15L * (number + 1)));
+        r = new SplittableRandom(blockSeed(seed, number));
         this.length = length;
         items.clear();
         long[] x = new long[32];
@@ -93,6 +93,18 @@ final class BlockGenerator {
             }
         }
         return new Block(seed, number, items, x, f, fcsr, scratch);
+    }
+
+    /**
+     * The random stream of one block. Must be a strong mix: SplittableRandom steps its state by a
+     * fixed gamma, so seeds that differ by multiples of that gamma would give the blocks shifted
+     * copies of the same stream.
+     */
+    static long blockSeed(long seed, int number) {
+        long z = seed * 0xD1B5_4A32_D192_ED03L + number;
+        z = (z ^ (z >>> 30)) * 0xBF58_476D_1CE4_E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D0_49BB_1331_11EBL;
+        return z ^ (z >>> 31);
     }
 
     private Kind pickKind() {
