@@ -66,7 +66,7 @@ final class BlockGenerator {
         for (int i = 0; i < 32; i++) {
             f[i] = fpRegisterValue();
         }
-        long fcsr = (r.nextInt(5) << 5) | r.nextInt(32);
+        long fcsr = (r.nextInt(5) << 5) | (r.nextBoolean() ? 0 : r.nextInt(32));
         long[] scratch = new long[Area.SCRATCH / 8];
         for (int i = 0; i < scratch.length; i++) {
             scratch[i] = switch (r.nextInt(4)) {
@@ -83,8 +83,13 @@ final class BlockGenerator {
                 case BRANCH -> branch();
                 case M -> muldiv();
                 case A -> atomic();
-                case F -> fp(false);
-                case D -> fp(true);
+                case F, D -> {
+                    int before = items.size();
+                    fp(k == Kind.D);
+                    if (items.size() > before && r.nextInt(3) == 0) {
+                        captureFlags();
+                    }
+                }
                 case FCSR -> fcsr();
                 case C -> compressed();
                 case ZBA -> zba();
@@ -291,7 +296,15 @@ final class BlockGenerator {
                 } while (d.equals(t));
                 lines.add(pick("add", "xor", "sub", "or") + " " + d + ", " + xs() + ", " + xs());
             }
-            lines.add("sc" + sz + ordering() + " " + xdOrZero() + ", " + xs() + ", (" + t + ")");
+            String scRd;
+            do {
+                scRd = xdOrZero();
+            } while (scRd.equals(t));
+            lines.add("sc" + sz + ordering() + " " + scRd + ", " + xs() + ", (" + t + ")");
+            if (r.nextInt(3) == 0) {
+                // the first SC ended the reservation, whether it succeeded or not: this one must fail
+                lines.add("sc" + sz + ordering() + " " + xdOrZero() + ", " + xs() + ", (" + t + ")");
+            }
             add(Kind.A, lines.toArray(String[]::new));
         } else {
             // SC with no reservation held (every LR above is consumed by its own SC): must fail
@@ -331,6 +344,17 @@ final class BlockGenerator {
                 access(k, op + " " + (load ? fd() : fs()) + ", ", dbl ? 8 : 4, true);
             }
         }
+    }
+
+    /**
+     * Appends "read and clear fflags" to the last item: fflags are sticky, so without this an
+     * instruction that fails to raise a flag already raised earlier in the block would go unseen.
+     */
+    private void captureFlags() {
+        Item last = items.get(items.size() - 1);
+        List<String> lines = new ArrayList<>(last.lines());
+        lines.add("fsflags " + xd() + ", zero");
+        items.set(last.index(), new Item(last.index(), last.kind(), lines, last.target()));
     }
 
     private String rm() {
