@@ -589,24 +589,41 @@ final class BlockGenerator {
             Float.floatToRawIntBits(0x1p64f), Float.floatToRawIntBits(16777215f), Float.floatToRawIntBits(0.1f),
             Float.floatToRawIntBits(3f), Float.floatToRawIntBits(0x1p-126f * 1.5f)};
 
+    /**
+     * A binary64 value: every IEEE class often enough that each operation meets signaling and quiet
+     * NaNs, infinities, zeros and subnormals in a short block, plus ordinary and integer-like values.
+     */
     long doubleValue() {
-        return switch (r.nextInt(10)) {
-            case 0, 1, 2, 3 -> DOUBLE_SPECIALS[r.nextInt(DOUBLE_SPECIALS.length)];
-            case 4 -> Double.doubleToRawLongBits((r.nextInt(81) - 40) / 2.0);
-            case 5 -> (r.nextBoolean() ? Long.MIN_VALUE : 0) | (r.nextLong() & 0x000f_ffff_ffff_ffffL); // subnormal
-            case 6 -> r.nextLong();
-            default -> (r.nextBoolean() ? Long.MIN_VALUE : 0) | ((long) (1023 - 70 + r.nextInt(141)) << 52)
-                    | (r.nextLong() & 0x000f_ffff_ffff_ffffL);
+        long sign = r.nextBoolean() ? Long.MIN_VALUE : 0;
+        return switch (r.nextInt(20)) {
+            case 0 -> sign | 0x7ff0_0000_0000_0000L | 1 + r.nextLong(0x0007_ffff_ffff_ffffL); // signaling NaN
+            case 1 -> sign | 0x7ff8_0000_0000_0000L | (r.nextBoolean() ? 0 : r.nextLong(0x0008_0000_0000_0000L)); // quiet
+            case 2 -> sign | 0x7ff0_0000_0000_0000L; // infinity
+            case 3 -> sign; // zero
+            case 4, 5 -> sign | 1 + r.nextLong(0x000f_ffff_ffff_ffffL); // subnormal
+            case 6, 7, 8 -> DOUBLE_SPECIALS[r.nextInt(DOUBLE_SPECIALS.length)];
+            case 9, 10 -> Double.doubleToRawLongBits((r.nextInt(81) - 40) / 2.0);
+            case 11 -> r.nextLong();
+            case 12 -> sign | ((long) (r.nextBoolean() ? 1 + r.nextInt(60) : 2046 - r.nextInt(60)) << 52)
+                    | (r.nextLong() & 0x000f_ffff_ffff_ffffL); // near the exponent range's ends
+            default -> sign | ((long) (1023 - 70 + r.nextInt(141)) << 52) | (r.nextLong() & 0x000f_ffff_ffff_ffffL);
         };
     }
 
+    /** A binary32 value, with the same mix of classes as {@link #doubleValue}. */
     int floatValue() {
-        return switch (r.nextInt(10)) {
-            case 0, 1, 2, 3 -> FLOAT_SPECIALS[r.nextInt(FLOAT_SPECIALS.length)];
-            case 4 -> Float.floatToRawIntBits((r.nextInt(81) - 40) / 2f);
-            case 5 -> (r.nextBoolean() ? 0x8000_0000 : 0) | (r.nextInt() & 0x007f_ffff);
-            case 6 -> r.nextInt();
-            default -> (r.nextBoolean() ? 0x8000_0000 : 0) | ((127 - 40 + r.nextInt(81)) << 23) | (r.nextInt() & 0x007f_ffff);
+        int sign = r.nextBoolean() ? 0x8000_0000 : 0;
+        return switch (r.nextInt(20)) {
+            case 0 -> sign | 0x7f80_0000 | 1 + r.nextInt(0x003f_ffff);
+            case 1 -> sign | 0x7fc0_0000 | (r.nextBoolean() ? 0 : r.nextInt(0x0040_0000));
+            case 2 -> sign | 0x7f80_0000;
+            case 3 -> sign;
+            case 4, 5 -> sign | 1 + r.nextInt(0x007f_ffff);
+            case 6, 7, 8 -> FLOAT_SPECIALS[r.nextInt(FLOAT_SPECIALS.length)];
+            case 9, 10 -> Float.floatToRawIntBits((r.nextInt(81) - 40) / 2f);
+            case 11 -> r.nextInt();
+            case 12 -> sign | ((r.nextBoolean() ? 1 + r.nextInt(20) : 254 - r.nextInt(20)) << 23) | (r.nextInt() & 0x007f_ffff);
+            default -> sign | ((127 - 40 + r.nextInt(81)) << 23) | (r.nextInt() & 0x007f_ffff);
         };
     }
 
