@@ -43,13 +43,16 @@ final class FailureReport {
         }
         // the minimized block alone: its own verdict and the exact bytes both emulators ran
         String name = "repro-" + b.seed() + "-" + b.number();
-        Differ.Run alone = differ.run(name, java.util.List.of(m));
+        java.util.List<Block> program = new java.util.ArrayList<>();
+        Minimizer.placeLikeOriginal(program, original.ordinal(), m);
+        int at = program.size() - 1;
+        Differ.Run alone = differ.run(name, program);
         Path elf = alone.elf();
         ElfFile e = ElfFile.read(elf);
-        long from = e.symbol(ProgramSource.bodyLabel(0)).orElseThrow();
-        long to = e.symbol(ProgramSource.endLabel(0)).orElseThrow();
-        s.append("  run alone (").append(elf.resolveSibling(name + ".S")).append("):\n");
-        appendVerdict(s, alone.verdicts().get(0), 40);
+        long from = e.symbol(ProgramSource.bodyLabel(at)).orElseThrow();
+        long to = e.symbol(ProgramSource.endLabel(at)).orElseThrow();
+        s.append("  run alone (").append(elf.resolveSibling(name + ".S")).append(", block ").append(at).append("):\n");
+        appendVerdict(s, alone.verdicts().get(at), 40);
         s.append("  objdump:\n");
         for (String line : differ.tools().disassemble(elf, from, to).split("\n")) {
             if (!line.isBlank()) {

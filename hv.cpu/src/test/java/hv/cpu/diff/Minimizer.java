@@ -8,6 +8,8 @@ import java.util.List;
  * still a safe block). Each round puts every "drop a chunk" candidate (halves, quarters, ... single
  * items) into one program, so a round costs one assemble and one run of each emulator; the smallest
  * candidate that still fails the same way (an HV fault, or differing state) becomes the next block.
+ * Candidates keep the original's position parity (see {@link #placeLikeOriginal}); a failure that
+ * depends on the exact pc (auipc values, an instruction straddling a page) may still shrink less.
  */
 final class Minimizer {
     private static final int MAX_ROUNDS = 40;
@@ -28,20 +30,23 @@ final class Minimizer {
             if (n <= 1) {
                 break;
             }
-            List<Block> candidates = new ArrayList<>();
+            List<Block> program = new ArrayList<>();
             for (int chunk = Math.max(1, n / 2); ; chunk /= 2) {
                 for (int start = 0; start < n; start += chunk) {
                     List<Item> fewer = new ArrayList<>(items.subList(0, start));
                     fewer.addAll(items.subList(Math.min(n, start + chunk), n));
-                    candidates.add(best.block().withItems(fewer));
+                    placeLikeOriginal(program, failing.ordinal(), best.block().withItems(fewer));
                 }
                 if (chunk == 1) {
                     break;
                 }
             }
-            Differ.Run run = differ.run("minimize-" + failing.block().seed() + "-" + failing.block().number(), candidates);
+            Differ.Run run = differ.run("minimize-" + failing.block().seed() + "-" + failing.block().number(), program);
             Differ.Verdict smallest = null;
             for (Differ.Verdict v : run.verdicts()) {
+                if (v.ordinal() % 2 != failing.ordinal() % 2) {
+                    continue; // a filler
+                }
                 boolean same = wantFault ? v.fault() != null : v.fault() == null && !v.differences().isEmpty();
                 if (same && (smallest == null || v.block().items().size() < smallest.block().items().size())) {
                     smallest = v;
@@ -53,5 +58,17 @@ final class Minimizer {
             best = smallest;
         }
         return best;
+    }
+
+    /**
+     * Appends {@code b} at an ordinal of the same parity as the original's, after an empty filler
+     * block if needed: even-numbered blocks' scratch areas straddle a page boundary and odd ones do
+     * not, so a failure that needs (or needs not) a page-crossing access keeps reproducing.
+     */
+    static void placeLikeOriginal(List<Block> program, int originalOrdinal, Block b) {
+        if (program.size() % 2 != originalOrdinal % 2) {
+            program.add(b.withItems(List.of()));
+        }
+        program.add(b);
     }
 }
