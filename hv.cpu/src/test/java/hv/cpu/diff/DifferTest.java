@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,19 @@ class DifferTest {
         String report = FailureReport.of(v, m, differ);
         assertTrue(report.contains("minimized from 7 to 1 items") && report.contains("rdtime") && report.contains(b.replay()),
                 report);
+    }
+
+    @Test
+    void hvGivesTheSpecificationsAnswersToTheReferenceProbe() throws Exception {
+        // what the random blocks leave out because qemu gets it wrong is checked here against the spec
+        HvRunner.Outcome hv = HvRunner.run(differ.tools().build("reference-probe-hv", ReferenceQuirks.source()), 0);
+        assertEquals(Map.of(), hv.faults());
+        assertEquals(0, hv.exitStatus());
+        long[] got = ReferenceQuirks.results(hv.stdout());
+        for (int i = 0; i < got.length; i++) {
+            ReferenceQuirks.Probe p = ReferenceQuirks.PROBES.get(i);
+            assertEquals(p.expected(), got[i], p.insn() + " after " + p.setup() + ": " + p.spec());
+        }
     }
 
     @Test

@@ -44,6 +44,12 @@ final class HvRunner {
             starts[k] = symbol(elf, ProgramSource.blockLabel(k));
         }
         starts[blocks] = symbol(elf, "finish");
+        long textEnd = 0;
+        for (ElfFile.Segment seg : elf.loadSegments()) {
+            if ((seg.flags() & ElfFile.PF_X) != 0) {
+                textEnd = Math.max(textEnd, seg.vaddr() + seg.memsz());
+            }
+        }
         try (GuestRam ram = GuestRam.allocate(GuestRam.DEFAULT_BASE, GuestRam.MIN_SIZE)) {
             PhysicalMemory memory = new PhysicalMemory(ram);
             elf.loadPhysical(ram);
@@ -57,7 +63,7 @@ final class HvRunner {
             long totalLimit = (blocks + 1) * BLOCK_LIMIT;
             while (hart.retired < totalLimit) {
                 ExitReason r = hart.run(20_000);
-                int k = blockOf(starts, hart.pc);
+                int k = blockOf(starts, textEnd, hart.pc);
                 if (k != block) {
                     block = k;
                     blockStart = hart.retired;
@@ -123,17 +129,17 @@ final class HvRunner {
         }
     }
 
-    /** The block whose code contains pc (the last index means the final write/exit); -1 outside the program. */
-    private static int blockOf(long[] starts, long pc) {
-        if (pc < starts[0]) {
+    /** The block whose code contains pc (the last index means the final write/exit); -1 outside the program's text. */
+    private static int blockOf(long[] starts, long textEnd, long pc) {
+        if (pc < starts[0] || pc >= textEnd) {
             return -1;
         }
-        for (int k = starts.length - 1; k >= 0; k--) {
+        for (int k = starts.length - 1; k > 0; k--) {
             if (pc >= starts[k]) {
-                return k == starts.length - 1 && pc > starts[k] + 64 ? -1 : k;
+                return k;
             }
         }
-        return -1;
+        return 0;
     }
 
     private static long symbol(ElfFile elf, String name) throws ElfException {
