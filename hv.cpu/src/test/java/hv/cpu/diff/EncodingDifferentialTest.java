@@ -53,6 +53,9 @@ class EncodingDifferentialTest {
         return cases;
     }
 
+    /** Words per program (each case is ~1 KiB of code and data; HV's test RAM is 16 MiB). */
+    private static final int BATCH = 2000;
+
     @Test
     void hvAndQemuAgreeOnRandomEncodings() throws Exception {
         long seed = Long.getLong("hv.diff.seed", System.nanoTime());
@@ -60,9 +63,42 @@ class EncodingDifferentialTest {
         System.err.println("EncodingDifferentialTest: seed " + seed + " (replay with -Dhv.diff.seed=" + seed + "), "
                 + count + " words");
         Toolchain tools = Toolchain.find();
-        List<EncodingProgram.Case> cases = cases(seed, count);
+        List<EncodingProgram.Case> all = cases(seed, count);
         long[] scratch = new BlockGenerator(seed, Set.of()).generate(-1, 0).scratch();
-        Path elf = tools.build("encodings-" + seed, EncodingProgram.render(cases, scratch));
+        Tally t = new Tally();
+        for (int first = 0; first < count; first += BATCH) {
+            runBatch(tools, seed, first, all.subList(first, Math.min(count, first + BATCH)), scratch, t);
+        }
+        System.err.printf("EncodingDifferentialTest: qemu outcomes: %d execute, %d illegal, %d memory fault; %d differ"
+                + " (not counted: %d SC.W/SC.D to a faulting address that qemu lets fail quietly, %d vector whole-register"
+                + " loads/stores that qemu runs without V)%n",
+                t.qemuOutcomes[0], t.qemuOutcomes[1], t.qemuOutcomes[2], t.failed, t.excused, t.vector);
+        if (count >= 200) {
+            // guards the generator: both legal and illegal words in quantity
+            assertTrue(t.qemuOutcomes[0] > count / 5 && t.qemuOutcomes[1] > count / 10 && t.qemuOutcomes[2] > 0,
+                    "unbalanced word mix: " + java.util.Arrays.toString(t.qemuOutcomes));
+        }
+        if (t.failed > 0) {
+            String report = "hv.cpu.diff: HV and qemu-riscv64 disagree on " + t.failed + " of " + count
+                    + " instruction words (seed " + seed + ")\n  " + String.join("\n  ", t.failures);
+            System.err.println(report);
+            fail(report);
+        }
+    }
+
+    private static final class Tally {
+        final int[] qemuOutcomes = new int[4];
+        final List<String> failures = new ArrayList<>();
+        int failed;
+        int excused;
+        int vector;
+    }
+
+    private static void runBatch(Toolchain tools, long seed, int first, List<EncodingProgram.Case> cases, long[] scratch,
+            Tally t) throws Exception {
+        int count = cases.size();
+        String name = "encodings-" + seed + "-" + first;
+        Path elf = tools.build(name, EncodingProgram.render(cases, scratch));
         Toolchain.Result q = tools.runQemu(elf);
         if (q.status() != 0 || q.stdout().length != count * EncodingProgram.RECORD) {
             fail("qemu-riscv64 did not run the encoding program " + elf + " to its end (status " + q.status() + ", "
@@ -72,31 +108,38 @@ class EncodingDifferentialTest {
         assertEquals(null, hv.problem(), "HV's run of " + elf);
         assertEquals(count * EncodingProgram.RECORD, hv.stdout().length, "HV's dump size");
 
-        int[] qemuOutcomes = new int[4];
-        List<String> failures = new ArrayList<>();
-        int failed = 0;
+        int failedBefore = t.failed;
         Map<Long, String> disassembly = null;
         ElfFile e = ElfFile.read(elf);
         for (int k = 0; k < count; k++) {
             Record want = Record.of(q.stdout(), k);
             Record got = Record.of(hv.stdout(), k);
-            qemuOutcomes[(int) Math.min(3, Math.max(0, want.outcome))]++;
+            t.qemuOutcomes[(int) Math.min(3, Math.max(0, want.outcome))]++;
             List<String> diffs = want.differences(got);
             if (diffs.isEmpty()) {
                 continue;
             }
-            failed++;
-            if (failures.size() >= 30) {
+            EncodingProgram.Case c = cases.get(k);
+            if (qemuSkipsTheFaultOfAFailingSc(c, want, got)) {
+                t.excused++;
+                continue;
+            }
+            if (qemuRunsAVectorWholeRegisterAccessWithoutV(c, want, got)) {
+                t.vector++;
+                continue;
+            }
+            t.failed++;
+            if (t.failures.size() >= 30) {
                 continue;
             }
             if (disassembly == null) {
-                disassembly = disassemble(tools, elf, e, count);
+                disassembly = disassemble(tools, elf, e);
             }
-            EncodingProgram.Case c = cases.get(k);
             long at = e.symbol(EncodingProgram.insnLabel(k)).orElseThrow();
             String text = disassembly.getOrDefault(at, "?");
             StringBuilder s = new StringBuilder();
-            s.append("word ").append(c.hex()).append(" `").append(text).append("`: ").append(String.join("; ", diffs));
+            s.append("word ").append(c.hex()).append(" `").append(text).append("` (case ").append(first + k).append(" of ")
+                    .append(name).append(".S): ").append(String.join("; ", diffs));
             Set<String> named = registersIn(text);
             if (!named.isEmpty()) {
                 s.append("\n      initially:");
@@ -114,23 +157,68 @@ class EncodingDifferentialTest {
                 }
                 s.append(" fcsr=0x").append(Long.toHexString(c.fcsr()));
             }
-            failures.add(s.toString());
+            t.failures.add(s.toString());
         }
-        System.err.printf("EncodingDifferentialTest: qemu outcomes: %d execute, %d illegal, %d memory fault; %d differ%n",
-                qemuOutcomes[0], qemuOutcomes[1], qemuOutcomes[2], failed);
-        if (count >= 200) {
-            // guards the generator: both legal and illegal words in quantity
-            assertTrue(qemuOutcomes[0] > count / 5 && qemuOutcomes[1] > count / 10 && qemuOutcomes[2] > 0,
-                    "unbalanced word mix: " + java.util.Arrays.toString(qemuOutcomes));
+        if (t.failed == failedBefore) {
+            tools.discard(elf);
         }
-        if (failed > 0) {
-            String report = "hv.cpu.diff: HV and qemu-riscv64 disagree on " + failed + " of " + count
-                    + " instruction words (seed " + seed + ", program " + elf.resolveSibling("encodings-" + seed + ".S")
-                    + ")\n  " + String.join("\n  ", failures);
-            System.err.println(report);
-            fail(report);
+    }
+
+    /**
+     * The one known reference deviation: QEMU 7.2 looks at the reservation before the address, so an
+     * SC without a reservation to a misaligned or unmapped address just fails (rd = 1), where the A
+     * chapter says "if the address is not naturally aligned, an address-misaligned exception or an
+     * access-fault exception will be generated" (Spike, the reference simulator, also translates the
+     * address first). HV faults. Excused only when that is exactly the difference: the word is an
+     * SC, its address is misaligned or outside the scratch area, qemu wrote 1 to rd and changed
+     * nothing else, HV faulted and changed nothing.
+     */
+    static boolean qemuSkipsTheFaultOfAFailingSc(EncodingProgram.Case c, Record qemu, Record hv) {
+        int w = c.word();
+        boolean sc = c.length() == 4 && (w & 0x7f) == EncodingGenerator.AMO && (w >>> 27) == 0x03
+                && ((w >>> 12) & 7) >= 2 && ((w >>> 12) & 7) <= 3;
+        if (!sc || qemu.outcome != EncodingProgram.OK || hv.outcome != EncodingProgram.MEMORY_FAULT) {
+            return false;
         }
-        tools.discard(elf);
+        int size = ((w >>> 12) & 7) == 2 ? 4 : 8;
+        int rs1 = (w >>> 15) & 31;
+        int rd = (w >>> 7) & 31;
+        boolean faults;
+        if (rs1 == 31 || (rs1 != 0 && c.pointer()[rs1])) {
+            long off = rs1 == 31 ? 0 : c.x()[rs1];
+            faults = off % size != 0;
+        } else {
+            faults = true; // x0 or a random value: never mapped (see cases())
+        }
+        if (!faults) {
+            return false;
+        }
+        for (int i = 1; i < 32; i++) {
+            if (qemu.x[i] != hv.x[i] && !(i == rd && qemu.x[i] == 1)) {
+                return false;
+            }
+        }
+        return java.util.Arrays.equals(qemu.f, hv.f) && qemu.fcsr == hv.fcsr && qemu.hash == hv.hash;
+    }
+
+    /**
+     * The second known reference deviation: QEMU 7.2 executes the vector whole-register loads and
+     * stores (vl&lt;nf&gt;re&lt;eew&gt;.v, vs&lt;nf&gt;r.v: LOAD-FP/STORE-FP with a vector width, mop 0, lumop/sumop
+     * 01000) although its CPU has no V (other vector loads are illegal there, e.g. vle8.v). HV has no
+     * V either, so these words must be illegal instructions in HV; qemu's effect on the vector
+     * registers is invisible here, but a store may have written scratch memory.
+     */
+    static boolean qemuRunsAVectorWholeRegisterAccessWithoutV(EncodingProgram.Case c, Record qemu, Record hv) {
+        int w = c.word();
+        int op = w & 0x7f;
+        int width = (w >>> 12) & 7;
+        boolean whole = c.length() == 4 && (op == EncodingGenerator.LOAD_FP || op == EncodingGenerator.STORE_FP)
+                && (width == 0 || width >= 5) && ((w >>> 26) & 3) == 0 && ((w >>> 20) & 31) == 8;
+        if (!whole || hv.outcome != EncodingProgram.ILLEGAL || qemu.outcome == EncodingProgram.ILLEGAL) {
+            return false;
+        }
+        return java.util.Arrays.equals(qemu.x, hv.x) && java.util.Arrays.equals(qemu.f, hv.f) && qemu.fcsr == hv.fcsr
+                && (qemu.hash == hv.hash || op == EncodingGenerator.STORE_FP);
     }
 
     private static String signed(long v) {
@@ -152,7 +240,7 @@ class EncodingDifferentialTest {
     }
 
     /** Address -> "mnemonic operands" of every test word. */
-    private static Map<Long, String> disassemble(Toolchain tools, Path elf, ElfFile e, int count) throws Exception {
+    private static Map<Long, String> disassemble(Toolchain tools, Path elf, ElfFile e) throws Exception {
         Map<Long, String> m = new HashMap<>();
         long from = e.symbol("case_0").orElseThrow();
         long to = e.symbol("finish").orElseThrow();

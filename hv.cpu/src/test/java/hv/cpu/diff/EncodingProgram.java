@@ -113,7 +113,9 @@ final class EncodingProgram {
                 s.append("\tsd ").append(Reg.x(i)).append(", ").append(8 * (i - 1)).append("(t5)\n");
             }
         }
-        s.append("\tld t0, ").append(SPILL).append("(t6)\n\tsd t0, ").append(8 * 29).append("(t5)\n");
+        // the spill slot is zeroed again so that t5's value does not reach the scratch hash twice
+        s.append("\tld t0, ").append(SPILL).append("(t6)\n\tsd t0, ").append(8 * 29).append("(t5)\n\tsd zero, ")
+                .append(SPILL).append("(t6)\n");
         s.append("\tfrcsr t0\n\tsd t0, ").append(FCSR).append("(t5)\n");
         for (int i = 0; i < 32; i++) {
             s.append("\tfsd ").append(Reg.f(i)).append(", ").append(F_OFF + 8 * i).append("(t5)\n");
