@@ -36,6 +36,14 @@ class DifferTest {
     }
 
     @Test
+    void aMissingToolFailsNamingTheDebianPackage() {
+        org.opentest4j.AssertionFailedError e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.opentest4j.AssertionFailedError.class, () -> Toolchain.onPath("riscv64-no-such-tool", "qemu-user"));
+        assertTrue(e.getMessage().contains("hv.cpu.diff") && e.getMessage().contains("apt-get install qemu-user"),
+                e.getMessage());
+    }
+
+    @Test
     void sameStraightLineCodeAgrees() throws Exception {
         Differ.Run run = differ.run("differtest-agree", List.of(block(0, "add a0, a1, a2", "sd a0, 16(s0)", "mulh a3, a0, a1"),
                 block(1, "fadd.d fa0, fa1, fa2, rtz", "fsd fa0, 8(sp)")));
