@@ -231,7 +231,7 @@ public final class Hart {
         return r;
     }
 
-    private ExitReason loop(final long budget) {
+    private ExitReason loop(long budget) {
         final long[] x = this.x;
         final long[] f = this.f;
         final Mmu mmu = this.mmu;
@@ -245,13 +245,13 @@ public final class Hart {
                 this.pc = pc;
                 ExitReason r = boundary(n, budget);
                 if (r != null) {
+                    exitPoll();
                     retired += n;
                     return r;
                 }
                 pc = this.pc;
                 limit = this.limit;
             }
-            mmu.pollFlush();
             long vbase = pc & PAGE_MASK;
             long[] code = null;
             int idx = -1;
@@ -260,6 +260,10 @@ public final class Hart {
                 idx = ((int) pc & 0xfff) >>> 1;
                 for (;;) {
                     final long e = code[idx];
+                    // Sequential instructions advance idx by a constant (2, or 1 for an RVC twin op) so the
+                    // next entry's load does not wait for this one. Taken control transfers leave the
+                    // switch with `off`, the target's byte offset from vbase.
+                    final long off;
                     switch ((int) e & 0xff) {
                         case UNDECODED -> {
                             code[idx] = curPage.decode(idx);
@@ -276,143 +280,522 @@ public final class Hart {
                             vbase = cur;
                             idx = 0;
                             code = crossScratch;
+                            limit = 0; // keep taken branches off the in-page fast path (vbase is not a page here)
                             continue;
                         }
                         case NOP -> {
+                            idx += 2;
+                            n++;
+                            continue;
                         }
-                        case LUI, LI -> x[rd(e)] = imm(e);
-                        case AUIPC -> x[rd(e)] = vbase + ((long) idx << 1) + imm(e);
-                        case MV -> x[rd(e)] = x[rs1(e)];
+                        case C_NOP -> {
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case LUI, LI -> {
+                            x[rd(e)] = imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_LUI, C_LI -> {
+                            x[rd(e)] = imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case AUIPC -> {
+                            x[rd(e)] = vbase + ((long) idx << 1) + imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case MV -> {
+                            x[rd(e)] = x[rs1(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_MV -> {
+                            x[rd(e)] = x[rs1(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
                         case JAL -> {
-                            long cur = vbase + ((long) idx << 1);
-                            x[rd(e)] = cur + (halfwords(e) << 1);
-                            pc = cur + imm(e);
-                            n++;
-                            continue outer;
+                            long cur = (long) idx << 1;
+                            x[rd(e)] = vbase + cur + (halfwords(e) << 1);
+                            off = cur + imm(e);
                         }
-                        case J -> {
-                            pc = vbase + ((long) idx << 1) + imm(e);
-                            n++;
-                            continue outer;
-                        }
+                        case J -> off = ((long) idx << 1) + imm(e);
                         case JALR -> {
                             long target = (x[rs1(e)] + imm(e)) & ~1L;
                             x[rd(e)] = vbase + ((long) idx << 1) + (halfwords(e) << 1);
-                            pc = target;
-                            n++;
-                            continue outer;
+                            off = target - vbase;
                         }
                         case BEQ -> {
-                            if (x[rs1(e)] == x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] != x[rs2(e)]) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
+                        }
+                        case C_BEQ -> {
+                            if (x[rs1(e)] != x[rs2(e)]) {
+                                idx += 1;
+                                n++;
+                                continue;
+                            }
+                            off = ((long) idx << 1) + imm(e);
                         }
                         case BNE -> {
-                            if (x[rs1(e)] != x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] == x[rs2(e)]) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
+                        }
+                        case C_BNE -> {
+                            if (x[rs1(e)] == x[rs2(e)]) {
+                                idx += 1;
+                                n++;
+                                continue;
+                            }
+                            off = ((long) idx << 1) + imm(e);
                         }
                         case BLT -> {
-                            if (x[rs1(e)] < x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] >= x[rs2(e)]) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
                         }
                         case BGE -> {
-                            if (x[rs1(e)] >= x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] < x[rs2(e)]) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
                         }
                         case BLTU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] + Long.MIN_VALUE >= x[rs2(e)] + Long.MIN_VALUE) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
                         }
                         case BGEU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE >= x[rs2(e)] + Long.MIN_VALUE) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
+                            if (x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE) {
+                                idx += 2;
                                 n++;
-                                continue outer;
+                                continue;
                             }
+                            off = ((long) idx << 1) + imm(e);
                         }
-                        case LB -> x[rd(e)] = (byte) mmu.load8(x[rs1(e)] + imm(e));
-                        case LH -> x[rd(e)] = (short) mmu.load16(x[rs1(e)] + imm(e));
-                        case LW -> x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
-                        case LD -> x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                        case LBU -> x[rd(e)] = mmu.load8(x[rs1(e)] + imm(e)) & 0xffL;
-                        case LHU -> x[rd(e)] = mmu.load16(x[rs1(e)] + imm(e)) & 0xffffL;
-                        case LWU -> x[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) & 0xffff_ffffL;
-                        case SB -> mmu.store8(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SH -> mmu.store16(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SW -> mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SD -> mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case ADDI -> x[rd(e)] = x[rs1(e)] + imm(e);
-                        case SLTI -> x[rd(e)] = x[rs1(e)] < imm(e) ? 1 : 0;
-                        case SLTIU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < imm(e) + Long.MIN_VALUE ? 1 : 0;
-                        case XORI -> x[rd(e)] = x[rs1(e)] ^ imm(e);
-                        case ORI -> x[rd(e)] = x[rs1(e)] | imm(e);
-                        case ANDI -> x[rd(e)] = x[rs1(e)] & imm(e);
-                        case SLLI -> x[rd(e)] = x[rs1(e)] << imm(e);
-                        case SRLI -> x[rd(e)] = x[rs1(e)] >>> imm(e);
-                        case SRAI -> x[rd(e)] = x[rs1(e)] >> imm(e);
-                        case ADD -> x[rd(e)] = x[rs1(e)] + x[rs2(e)];
-                        case SUB -> x[rd(e)] = x[rs1(e)] - x[rs2(e)];
-                        case SLL -> x[rd(e)] = x[rs1(e)] << x[rs2(e)];
-                        case SLT -> x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
-                        case SLTU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
-                        case XOR -> x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
-                        case SRL -> x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
-                        case SRA -> x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
-                        case OR -> x[rd(e)] = x[rs1(e)] | x[rs2(e)];
-                        case AND -> x[rd(e)] = x[rs1(e)] & x[rs2(e)];
-                        case ADDIW -> x[rd(e)] = (int) (x[rs1(e)] + imm(e));
-                        case SLLIW -> x[rd(e)] = (int) x[rs1(e)] << imm(e);
-                        case SRLIW -> x[rd(e)] = (int) x[rs1(e)] >>> imm(e);
-                        case SRAIW -> x[rd(e)] = (int) x[rs1(e)] >> imm(e);
-                        case ADDW -> x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
-                        case SUBW -> x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
-                        case SLLW -> x[rd(e)] = (int) x[rs1(e)] << (int) x[rs2(e)];
-                        case SRLW -> x[rd(e)] = (int) x[rs1(e)] >>> (int) x[rs2(e)];
-                        case SRAW -> x[rd(e)] = (int) x[rs1(e)] >> (int) x[rs2(e)];
-                        case MUL -> x[rd(e)] = x[rs1(e)] * x[rs2(e)];
-                        case MULH -> x[rd(e)] = Math.multiplyHigh(x[rs1(e)], x[rs2(e)]);
-                        case MULHSU -> x[rd(e)] = IntMath.mulhsu(x[rs1(e)], x[rs2(e)]);
-                        case MULHU -> x[rd(e)] = Math.unsignedMultiplyHigh(x[rs1(e)], x[rs2(e)]);
-                        case DIV -> x[rd(e)] = IntMath.div(x[rs1(e)], x[rs2(e)]);
-                        case DIVU -> x[rd(e)] = IntMath.divu(x[rs1(e)], x[rs2(e)]);
-                        case REM -> x[rd(e)] = IntMath.rem(x[rs1(e)], x[rs2(e)]);
-                        case REMU -> x[rd(e)] = IntMath.remu(x[rs1(e)], x[rs2(e)]);
-                        case MULW -> x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
-                        case DIVW -> x[rd(e)] = IntMath.divw(x[rs1(e)], x[rs2(e)]);
-                        case DIVUW -> x[rd(e)] = IntMath.divuw(x[rs1(e)], x[rs2(e)]);
-                        case REMW -> x[rd(e)] = IntMath.remw(x[rs1(e)], x[rs2(e)]);
-                        case REMUW -> x[rd(e)] = IntMath.remuw(x[rs1(e)], x[rs2(e)]);
+                        case LB -> {
+                            x[rd(e)] = (byte) mmu.load8(x[rs1(e)] + imm(e));
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case LH -> {
+                            x[rd(e)] = (short) mmu.load16(x[rs1(e)] + imm(e));
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case LW -> {
+                            x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_LW -> {
+                            x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case LD -> {
+                            x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_LD -> {
+                            x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case LBU -> {
+                            x[rd(e)] = mmu.load8(x[rs1(e)] + imm(e)) & 0xffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case LHU -> {
+                            x[rd(e)] = mmu.load16(x[rs1(e)] + imm(e)) & 0xffffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case LWU -> {
+                            x[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) & 0xffff_ffffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SB -> {
+                            mmu.store8(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SH -> {
+                            mmu.store16(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SW -> {
+                            mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SW -> {
+                            mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SD -> {
+                            mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SD -> {
+                            mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case ADDI -> {
+                            x[rd(e)] = x[rs1(e)] + imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_ADDI -> {
+                            x[rd(e)] = x[rs1(e)] + imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SLTI -> {
+                            x[rd(e)] = x[rs1(e)] < imm(e) ? 1 : 0;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SLTIU -> {
+                            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < imm(e) + Long.MIN_VALUE ? 1 : 0;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case XORI -> {
+                            x[rd(e)] = x[rs1(e)] ^ imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case ORI -> {
+                            x[rd(e)] = x[rs1(e)] | imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case ANDI -> {
+                            x[rd(e)] = x[rs1(e)] & imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_ANDI -> {
+                            x[rd(e)] = x[rs1(e)] & imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SLLI -> {
+                            x[rd(e)] = x[rs1(e)] << imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SLLI -> {
+                            x[rd(e)] = x[rs1(e)] << imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SRLI -> {
+                            x[rd(e)] = x[rs1(e)] >>> imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SRLI -> {
+                            x[rd(e)] = x[rs1(e)] >>> imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SRAI -> {
+                            x[rd(e)] = x[rs1(e)] >> imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SRAI -> {
+                            x[rd(e)] = x[rs1(e)] >> imm(e);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case ADD -> {
+                            x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_ADD -> {
+                            x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SUB -> {
+                            x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SUB -> {
+                            x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SLL -> {
+                            x[rd(e)] = x[rs1(e)] << x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SLT -> {
+                            x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SLTU -> {
+                            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case XOR -> {
+                            x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_XOR -> {
+                            x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SRL -> {
+                            x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SRA -> {
+                            x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case OR -> {
+                            x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_OR -> {
+                            x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case AND -> {
+                            x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_AND -> {
+                            x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case ADDIW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] + imm(e));
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_ADDIW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] + imm(e));
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SLLIW -> {
+                            x[rd(e)] = (int) x[rs1(e)] << imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SRLIW -> {
+                            x[rd(e)] = (int) x[rs1(e)] >>> imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SRAIW -> {
+                            x[rd(e)] = (int) x[rs1(e)] >> imm(e);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case ADDW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_ADDW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SUBW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_SUBW -> {
+                            x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        case SLLW -> {
+                            x[rd(e)] = (int) x[rs1(e)] << (int) x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SRLW -> {
+                            x[rd(e)] = (int) x[rs1(e)] >>> (int) x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case SRAW -> {
+                            x[rd(e)] = (int) x[rs1(e)] >> (int) x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case MUL -> {
+                            x[rd(e)] = x[rs1(e)] * x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case MULW -> {
+                            x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW -> {
+                            x[rd(e)] = IntMath.execute(op(e), x[rs1(e)], x[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
                         case FLW -> {
                             requireFpu();
                             f[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) | 0xffff_ffff_0000_0000L;
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
+                            idx += 2;
+                            n++;
+                            continue;
                         }
                         case FLD -> {
                             requireFpu();
                             f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_FLD -> {
+                            requireFpu();
+                            f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                            mstatus |= Csr.MSTATUS_FS_DIRTY;
+                            idx += 1;
+                            n++;
+                            continue;
                         }
                         case FSW -> {
                             requireFpu();
                             mmu.store32(x[rs1(e)] + imm(e), f[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
                         }
                         case FSD -> {
                             requireFpu();
                             mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        case C_FSD -> {
+                            requireFpu();
+                            mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
+                            idx += 1;
+                            n++;
+                            continue;
                         }
                         case FENCE_I -> {
                             decodeCache.invalidateAll();
@@ -437,6 +820,7 @@ public final class Hart {
                             pc = this.pc;
                             n++;
                             if (idle) {
+                                exitPoll();
                                 retired += n;
                                 return ExitReason.WFI;
                             }
@@ -444,31 +828,49 @@ public final class Hart {
                             continue outer;
                         }
                         default -> {
+                            // Zb*, atomics and FP arithmetic: no RVC forms, always 32 bits
                             if (((int) e & 0xff) >= FIRST_FP) {
                                 Fpu.execute(this, e);
                             } else {
                                 Ext.execute(this, e);
                             }
+                            idx += 2;
+                            n++;
+                            continue;
                         }
                     }
-                    idx += halfwords(e);
+                    // A taken branch or jump. Staying in this page (and within budget, with nothing
+                    // asynchronous pending) continues right here; anything else is a block boundary.
                     n++;
+                    if ((off >>> 12) == 0 && n < limit && attention == 0) {
+                        idx = (int) off >>> 1;
+                        continue;
+                    }
+                    pc = vbase + off;
+                    continue outer;
                 }
             } catch (MemoryFault mf) {
                 this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
                 ExitReason r = trap(mf.cause(), mf.tval());
                 if (r != null) {
+                    exitPoll();
                     retired += n;
                     return r;
                 }
                 pc = this.pc;
                 limit = 0;
+                // A trap retires nothing, but must use up budget: a guest whose trap vector itself
+                // faults would otherwise spin here forever without ever returning.
+                budget--;
             }
         }
     }
 
     /** The slow part of a block boundary: requests from other threads, timers, interrupts, budget. */
     private ExitReason boundary(long n, long budget) {
+        // The MMU's cross-hart requests (remote flushes, shadow-coherence messages) are taken here:
+        // at least every TIMER_CHECK_INTERVAL instructions, and at once when requestTlbFlush() signals.
+        mmu.pollFlush();
         int att = attention == 0 ? 0 : (int) ATTENTION.getAndSet(this, 0);
         if (att != 0) {
             if ((att & (ATT_DECODE_FLUSH | ATT_FETCH_FLUSH)) != 0) {
@@ -498,6 +900,11 @@ public final class Hart {
         }
         limit = Math.min(budget, nextTimerCheck);
         return null;
+    }
+
+    /** Before any exit: the MMU's own reports must reach other harts before the VMM acts (e.g. an SBI fence). */
+    private void exitPoll() {
+        mmu.pollFlush();
     }
 
     private long[] enterPage(long pc) {

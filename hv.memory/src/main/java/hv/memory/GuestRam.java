@@ -40,6 +40,12 @@ public final class GuestRam implements AutoCloseable {
     private final MemorySegment segment;
     private final RamAllocator.Allocation allocation;
     private final DirtyLog dirtyLog;
+    /** Told about loader writes, so harts drop shadows built from page tables they overwrite. */
+    private volatile HostWriteListener hostWriteListener = (off, length) -> { };
+
+    interface HostWriteListener {
+        void written(long off, long length);
+    }
 
     private GuestRam(long base, long size, RamAllocator.Allocation allocation) {
         this.base = base;
@@ -57,6 +63,11 @@ public final class GuestRam implements AutoCloseable {
      *                                  or is more than the host can back
      */
     public static GuestRam allocate(long base, long size) {
+        return allocate(base, size, true);
+    }
+
+    /** {@code checkHost=false} skips the host-memory check (tests of a sparse, mostly untouched RAM). */
+    static GuestRam allocate(long base, long size, boolean checkHost) {
         if (size < MIN_SIZE) {
             throw new IllegalArgumentException("guest memory size " + size + " bytes is below the minimum of 16 MiB");
         }
@@ -67,7 +78,7 @@ public final class GuestRam implements AutoCloseable {
             throw new IllegalArgumentException(String.format(
                     "guest RAM [0x%x, +0x%x) does not fit the 56-bit physical address space", base, size));
         }
-        return new GuestRam(base, size, RamAllocator.allocate(size));
+        return new GuestRam(base, size, RamAllocator.allocate(size, checkHost));
     }
 
     public long base() {
@@ -215,6 +226,11 @@ public final class GuestRam implements AutoCloseable {
         long off = paddr - base;
         MemorySegment.copy(data, 0, segment, BYTE, off, data.length);
         dirtyLog.markRange(off, data.length);
+        hostWriteListener.written(off, data.length);
+    }
+
+    void setHostWriteListener(HostWriteListener listener) {
+        this.hostWriteListener = listener;
     }
 
     /** Copies guest-physical [paddr, paddr+dst.length) into {@code dst}. */

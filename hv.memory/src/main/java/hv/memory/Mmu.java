@@ -1,5 +1,6 @@
 package hv.memory;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -17,7 +18,7 @@ import java.util.Arrays;
  * <p>The TLB (after TinyEMU): for loads, stores and fetches separately, a direct-mapped array
  * indexed by virtual page number holding, at [2i], the virtual page address (the tag) and, at
  * [2i+1], the RAM offset of the page minus the virtual page address (the addend), so a hit is
- * {@code ram.getX(addend + va)}. The tag compare also checks alignment: the access address is
+ * {@code segment.get(layout, addend + va)}. The tag compare also checks alignment: the access address is
  * masked so that its low log2(size) bits survive, and a misaligned address never equals a tag.
  * An empty slot holds -1, which no masked address equals. Entries map RAM only: MMIO, faults and
  * misaligned accesses always take the slow path.
@@ -34,6 +35,11 @@ public final class Mmu {
     static final int TLB_SIZE = 1 << TLB_BITS;
     static final int TLB_MASK = TLB_SIZE - 1;
     static final long EMPTY = -1L;
+    /**
+     * Counting TLB hits costs a store per access, so it is off unless -Dhv.mmu.countTlbHits=true
+     * (a static final: when false the JIT removes the counting entirely).
+     */
+    static final boolean COUNT_HITS = Boolean.getBoolean("hv.mmu.countTlbHits");
 
     /** Data TLB sets: 0..7 translated ((S?4:0) | (SUM?2:0) | (MXR?1:0)), 8 Bare. */
     private static final int DATA_SETS = 9, DATA_BARE = 8;
@@ -42,6 +48,8 @@ public final class Mmu {
 
     private final PhysicalMemory memory;
     private final GuestRam ram;
+    /** ram.segment(), held directly so a TLB hit costs one field load less. */
+    private final MemorySegment seg;
     private final int hartId;
     private final MemoryFault fault = new MemoryFault();
     private final MmuStats stats = new MmuStats();
@@ -94,6 +102,7 @@ public final class Mmu {
     public Mmu(PhysicalMemory memory, int hartId) {
         this.memory = memory;
         this.ram = memory.ram();
+        this.seg = ram.segment();
         this.hartId = hartId;
         this.dirtyLog = ram.dirtyLog();
         this.pageTables = memory.pageTables();
@@ -131,6 +140,20 @@ public final class Mmu {
     /** Detaches this MMU from the machine (hart removed): it no longer receives flush requests. */
     public void close() {
         memory.unregister(this);
+    }
+
+    /**
+     * Back to the state after construction (hart or machine reset): satp = Bare, M-mode context,
+     * every TLB entry and shadow dropped. RAM may be reloaded after this without stale shadows.
+     */
+    public void reset() {
+        shadows.releaseAll();
+        satp = 0;
+        mode = 0;
+        asid = 0;
+        rootPpn = 0;
+        flushAllTlb();
+        setContext(PRIV_M, PRIV_M, false, false);
     }
 
     // --- context, set by the hart when priv/mstatus/satp change (rare) ---
@@ -428,7 +451,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
-            return ram.getByte(t[i + 1] + va) & 0xFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.BYTE, t[i + 1] + va) & 0xFFL;
         }
         return loadSlow(va, 1);
     }
@@ -437,7 +463,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
-            return ram.getShort(t[i + 1] + va) & 0xFFFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.SHORT, t[i + 1] + va) & 0xFFFFL;
         }
         return loadSlow(va, 2);
     }
@@ -446,7 +475,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
-            return ram.getInt(t[i + 1] + va) & 0xFFFF_FFFFL;
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.INT, t[i + 1] + va) & 0xFFFF_FFFFL;
         }
         return loadSlow(va, 4);
     }
@@ -455,7 +487,10 @@ public final class Mmu {
         long[] t = ld;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
-            return ram.getLong(t[i + 1] + va);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            return seg.get(GuestRam.LONG, t[i + 1] + va);
         }
         return loadSlow(va, 8);
     }
@@ -464,7 +499,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFFL)) {
-            ram.putByte(t[i + 1] + va, (byte) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.BYTE, t[i + 1] + va, (byte) value);
             return;
         }
         storeSlow(va, 1, value);
@@ -474,7 +512,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFEL)) {
-            ram.putShort(t[i + 1] + va, (short) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.SHORT, t[i + 1] + va, (short) value);
             return;
         }
         storeSlow(va, 2, value);
@@ -484,7 +525,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFFCL)) {
-            ram.putInt(t[i + 1] + va, (int) value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.INT, t[i + 1] + va, (int) value);
             return;
         }
         storeSlow(va, 4, value);
@@ -494,7 +538,10 @@ public final class Mmu {
         long[] t = st;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
         if (t[i] == (va & ~0xFF8L)) {
-            ram.putLong(t[i + 1] + va, value);
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
+            seg.set(GuestRam.LONG, t[i + 1] + va, value);
             return;
         }
         storeSlow(va, 8, value);
@@ -533,6 +580,9 @@ public final class Mmu {
         long[] t = ex;
         int i = ((int) (pc >>> 12) & TLB_MASK) << 1;
         if (t[i] == (pc & ~0xFFFL)) {
+            if (COUNT_HITS) {
+                stats.tlbHits++;
+            }
             return t[i + 1] + pc;
         }
         return fetchSlow(pc);

@@ -2,7 +2,7 @@ package hv.memory;
 
 /** Counters of one MMU, shown by {@code hv run --stats}. Written by the owning hart only. */
 public final class MmuStats {
-    /** Not counted: it would cost a store per access on the fast path. Hits = accesses - tlbMisses. */
+    /** Counted only with -Dhv.mmu.countTlbHits=true (a store per access on the fast path otherwise). */
     public long tlbHits;
     public long tlbMisses;
     public long tlbFills;
@@ -28,12 +28,12 @@ public final class MmuStats {
 
     @Override
     public String toString() {
-        return "tlb-misses=" + tlbMisses + " tlb-fills=" + tlbFills + " shadow-hits=" + shadowHits
+        return "tlb-hits=" + (Mmu.COUNT_HITS ? Long.toString(tlbHits) : "n/a") + " tlb-misses=" + tlbMisses + " tlb-fills=" + tlbFills + " shadow-hits=" + shadowHits
                 + " shadow-misses=" + shadowMisses + " shadow-fills=" + shadowFills + " invalidations=" + invalidations
                 + " pt-stores=" + pageTableStores + " pt-write-invalidations=" + pageTableWriteInvalidations
                 + " flood-untracks=" + floodUntracks + " spaces-reclaimed=" + spacesReclaimed
                 + " satp-switches=" + satpSwitches + " sfences=" + sfences + " remote-flushes=" + remoteFlushes
-                + " messages=" + messages + " page-faults=" + pageFaults + " access-faults=" + accessFaults
+                + " messages=" + messages + " inbox-overflows=" + inboxOverflows + " page-faults=" + pageFaults + " access-faults=" + accessFaults
                 + " mmio=" + mmioAccesses;
     }
 }

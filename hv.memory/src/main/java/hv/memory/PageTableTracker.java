@@ -13,30 +13,30 @@ import java.lang.invoke.VarHandle;
  * paths; the store slow path reads one int.
  */
 final class PageTableTracker {
-    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(short[].class);
 
-    private final int[] counts;
+    private final short[] counts;
 
     PageTableTracker(long pages) {
-        this.counts = new int[(int) pages];
+        this.counts = new short[(int) pages]; // a count per hart at most: 2 bytes a page
     }
 
     /** True when some hart's shadows depend on entries in RAM page {@code page}. */
     boolean isTracked(long page) {
-        return (int) COUNTS.getVolatile(counts, (int) page) != 0;
+        return (short) COUNTS.getVolatile(counts, (int) page) != 0;
     }
 
     int count(long page) {
-        return (int) COUNTS.getVolatile(counts, (int) page);
+        return (short) COUNTS.getVolatile(counts, (int) page);
     }
 
     /** One more hart tracks the page; returns the previous count (0: the page just became a page table). */
     int track(long page) {
-        return (int) COUNTS.getAndAdd(counts, (int) page, 1);
+        return (short) COUNTS.getAndAdd(counts, (int) page, (short) 1);
     }
 
     /** One hart stopped tracking the page. */
     void untrack(long page) {
-        COUNTS.getAndAdd(counts, (int) page, -1);
+        COUNTS.getAndAdd(counts, (int) page, (short) -1);
     }
 }

@@ -26,9 +26,6 @@ final class PageWalker {
     long leafOffset;
     /** 0 = 4 KiB page, 1 = 2 MiB, 2 = 1 GiB, 3 = 512 GiB, 4 = 256 TiB. */
     int level;
-    /** RAM offsets of the page-table pages visited, root first; {@code depth} of them are valid. */
-    final long[] tablePages = new long[5];
-    int depth;
 
     /** Told about each page-table page before the walk reads an entry from it (write-protect tracking). */
     interface TableVisitor {
@@ -56,14 +53,12 @@ final class PageWalker {
             return PAGE_FAULT;
         }
         long table = rootPpn << 12;
-        depth = 0;
         for (int i = levels - 1; ; i--) {
             long pteAddr = table + (((va >>> (12 + 9 * i)) & 0x1FF) << 3);
             long off = ram.offsetOf(pteAddr);
             if (off < 0) {
                 return ACCESS_FAULT; // step 2: the PTE is not in RAM (a PMA violation)
             }
-            tablePages[depth++] = off & ~0xFFFL;
             if (visitor != null) {
                 // Before the read: a store that lands after it must see the page tracked (see ShadowTables).
                 visitor.beforeRead(off >>> 12, i, va);

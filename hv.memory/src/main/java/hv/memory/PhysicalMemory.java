@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.LongAdder;
  * an immutable array replaced on every add, so vCPU threads read it without locks.
  */
 public final class PhysicalMemory {
+    private static final System.Logger LOG = System.getLogger(PhysicalMemory.class.getName());
     private final GuestRam ram;
     private volatile MmioRegion[] regions = new MmioRegion[0];
     private final LongAdder holeAccesses = new LongAdder();
@@ -28,6 +29,7 @@ public final class PhysicalMemory {
         this.ram = ram;
         this.dmaView = new DmaView(ram, this);
         this.pageTables = new PageTableTracker(ram.size() / GuestRam.PAGE_SIZE);
+        ram.setHostWriteListener(this::ramWrittenByHost);
     }
 
     public GuestRam ram() {
@@ -42,6 +44,7 @@ public final class PhysicalMemory {
         private final MmioHandler handler;
         private final LongAdder reads = new LongAdder();
         private final LongAdder writes = new LongAdder();
+        private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
         MmioRegion(String name, long base, long size, MmioHandler handler) {
             this.name = name;
@@ -68,6 +71,11 @@ public final class PhysicalMemory {
 
         public long writes() {
             return writes.sum();
+        }
+
+        /** Accesses on which the handler threw (a device bug). */
+        public long failures() {
+            return failures.get();
         }
 
         boolean contains(long paddr, int length) {
@@ -156,7 +164,13 @@ public final class PhysicalMemory {
             throw fault.set(AccessType.accessFaultCause(accessType), paddr);
         }
         r.reads.increment();
-        long v = r.handler.read(paddr - r.base, size);
+        long v;
+        try {
+            v = r.handler.read(paddr - r.base, size);
+        } catch (RuntimeException e) {
+            deviceFailed(r, e);
+            return 0; // as an unimplemented register reads (MmioHandler contract)
+        }
         return size == 8 ? v : v & ((1L << (size * 8)) - 1);
     }
 
@@ -175,7 +189,21 @@ public final class PhysicalMemory {
             throw fault.set(MemoryFault.STORE_ACCESS_FAULT, paddr);
         }
         r.writes.increment();
-        r.handler.write(paddr - r.base, size, value);
+        try {
+            r.handler.write(paddr - r.base, size, value);
+        } catch (RuntimeException e) {
+            deviceFailed(r, e);
+        }
+    }
+
+    /**
+     * A device broke its contract (threw on a guest access). The guest must not be able to crash
+     * HV through it: the access completes as for an unimplemented register, counted, logged once.
+     */
+    private void deviceFailed(MmioRegion r, RuntimeException e) {
+        if (r.failures.getAndIncrement() == 0) {
+            LOG.log(System.Logger.Level.ERROR, "MMIO handler of " + r.name + " threw; guest accesses to it now read 0: " + e, e);
+        }
     }
 
     long readRam(long off, int size) {
@@ -208,7 +236,7 @@ public final class PhysicalMemory {
         long last = (off + length - 1) >>> 12;
         for (long page = off >>> 12; page <= last; page++) {
             if (pageTables.isTracked(page)) {
-                long msg = ShadowTables.encode(ShadowTables.MSG_ZAP, page, 0, 0);
+                long msg = ShadowTables.encode(ShadowTables.MSG_ZAP, page, 0);
                 for (Mmu m : mmus) {
                     m.post(msg);
                 }

@@ -45,8 +45,8 @@ final class RamAllocator {
         void close();
     }
 
-    static Allocation allocate(long size) {
-        long hostBytes = hostMemoryBytes();
+    static Allocation allocate(long size, boolean checkHost) {
+        long hostBytes = checkHost ? hostMemoryBytes() : -1;
         if (hostBytes > 0 && size > hostBytes) {
             throw new IllegalArgumentException(String.format(
                     "guest memory of %d MiB is more than this host can back (%d MiB of RAM + swap)",

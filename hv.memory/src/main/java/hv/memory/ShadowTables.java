@@ -263,7 +263,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             // It was data until now: any store TLB may hold it. Ours: drop it now (we wrote it
             // before this walk, so nothing is stale). Others: told to drop and report (class doc).
             mmu.dropStorePage(page << 12);
-            broadcast(encode(MSG_DROP_STORE, page, 0, 0));
+            broadcast(encode(MSG_DROP_STORE, page, 0));
         }
     }
 
@@ -347,7 +347,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
         long page = w >>> 12;
         if ((old & PageWalker.PTE_V) != 0) {
             entryChanged(page, (int) ((w & 0xFFF) >>> 3), false);
-            deferredRemote = encode(MSG_PT_WRITE, page, (int) ((w & 0xFFF) >>> 3), 0);
+            deferredRemote = encode(MSG_PT_WRITE, page, (int) ((w & 0xFFF) >>> 3));
             mmu.wantAttention();
         }
         countFlood(page);
@@ -371,7 +371,11 @@ final class ShadowTables implements PageWalker.TableVisitor {
         if (old == now || (old & PageWalker.PTE_V) == 0) {
             return false;
         }
-        // Setting A and/or D (the walker's own updates, or the guest doing the same) changes nothing we cached.
+        if ((old & (PageWalker.PTE_R | PageWalker.PTE_X)) == 0) {
+            return true; // a pointer: any change matters (even A/D, which are reserved in pointers)
+        }
+        // In a leaf, setting A and/or D (the walker's own updates, or the guest doing the same)
+        // changes nothing we cached: shadows hold leaves with A set, and a store re-walks unless D is set.
         long ad = PageWalker.PTE_A | PageWalker.PTE_D;
         return (now & ~ad) != (old & ~ad) || (now & old & ad) != (old & ad);
     }
@@ -384,7 +388,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             invalidateEntry(page, index, owners);
         }
         if (tellOthers && tracker.count(page) > (owners != 0 ? 1 : 0)) {
-            broadcast(encode(MSG_PT_WRITE, page, index, 0));
+            broadcast(encode(MSG_PT_WRITE, page, index));
         }
     }
 
@@ -429,7 +433,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
         floodCounts.remove(page);
         stats.floodUntracks++;
         zap(page);
-        broadcast(encode(MSG_ZAP, page, 0, 0));
+        broadcast(encode(MSG_ZAP, page, 0));
     }
 
     /** Stops tracking {@code page} on this hart and drops every translation built through it. */
@@ -461,6 +465,17 @@ final class ShadowTables implements PageWalker.TableVisitor {
         }
     }
 
+    /** Forgets every space and stops tracking their pages (reset). */
+    void releaseAll() {
+        for (ShadowSpace s : spaces) {
+            if (s.live) {
+                release(s);
+            }
+        }
+        current = null;
+        floodCounts.clear();
+    }
+
     /** Drops every shadow entry (keeps the tracking): the inbox overflowed. */
     void clearAll() {
         for (ShadowSpace s : spaces) {
@@ -472,7 +487,8 @@ final class ShadowTables implements PageWalker.TableVisitor {
 
     // ------------------------------------------------------------------ messages
 
-    static long encode(long kind, long page, int index, int unused) {
+    /** A message: kind in bits 63..61, RAM page index in bits 60..9, PTE index in bits 8..0. */
+    static long encode(long kind, long page, int index) {
         return (kind << 61) | (page << 9) | index;
     }
 
@@ -496,7 +512,7 @@ final class ShadowTables implements PageWalker.TableVisitor {
             if (mmu.dropStorePage(page << 12)) {
                 // We may have written it through that entry: nobody may trust what they built from it.
                 zap(page);
-                broadcast(encode(MSG_ZAP, page, 0, 0));
+                broadcast(encode(MSG_ZAP, page, 0));
             }
         }
     }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
  * Random page tables, random accesses, random page-table edits (tracked guest stores on this hart
  * and another, AMOs, DMA, and untracked edits followed by a fence): the shadow MMU must agree with
  * {@link ReferenceWalk} on every access: the fault (cause and tval) or the physical location,
- * and the A/D bits it leaves behind. Seeds: fixed ones plus one fresh per run; override with
- * -Dhv.mmu.seed=N. A failure names its seed.
+ * and the A/D bits it leaves behind. Seeds: 1..24 plus one fresh per run; -Dhv.mmu.seed=N reruns
+ * one seed, -Dhv.mmu.seeds=N runs 1..N. A failure names its seed and shows the last operations.
  */
 class MmuPropertyTest {
     static final long BASE = GuestRam.DEFAULT_BASE;
@@ -29,7 +29,8 @@ class MmuPropertyTest {
         if (fixed != null) {
             seeds.add(Long.parseLong(fixed));
         } else {
-            for (long s = 1; s <= 24; s++) {
+            long count = Long.getLong("hv.mmu.seeds", 24); // -Dhv.mmu.seeds=N for a long run
+            for (long s = 1; s <= count; s++) {
                 seeds.add(s);
             }
             seeds.add(System.nanoTime());
@@ -52,6 +53,9 @@ class MmuPropertyTest {
             }
         }
         System.err.println("property test totals: " + total);
+        if (fixed != null) {
+            return;
+        }
         // The run must actually have exercised the interesting paths.
         assertTrue(total.shadowHits > 1000, "shadow hits " + total.shadowHits);
         assertTrue(total.shadowFills > 1000, "shadow fills " + total.shadowFills);
@@ -112,8 +116,37 @@ class MmuPropertyTest {
             }
         }
 
+        final java.util.ArrayDeque<String> history = new java.util.ArrayDeque<>();
+
+        void note(String what) {
+            if (history.size() == 40) {
+                history.removeFirst();
+            }
+            history.addLast(op + ": " + what);
+        }
+
+        /** The entries a walk of va reads, level by level, for failure messages. */
+        String walkDump(long va) {
+            StringBuilder b = new StringBuilder();
+            long table = (satp & ((1L << 44) - 1)) << 12;
+            for (int i = levels - 1; i >= 0; i--) {
+                long addr = table + (((va >>> (12 + 9 * i)) & 511) << 3);
+                if (!ram.contains(addr, 8)) {
+                    b.append(" L").append(i).append("@0x").append(Long.toHexString(addr)).append("=outside");
+                    break;
+                }
+                long p = ram.getLong(addr - BASE);
+                b.append(" L").append(i).append("@0x").append(Long.toHexString(addr)).append("=0x").append(Long.toHexString(p));
+                if ((p & 1) == 0 || (p & 0xA) != 0) {
+                    break;
+                }
+                table = ((p >>> 10) & ((1L << 44) - 1)) << 12;
+            }
+            return b.toString();
+        }
+
         String where() {
-            return "op " + op + " satp=0x" + Long.toHexString(satp) + " fetchPriv=" + fetchPriv + " dataPriv=" + dataPriv
+            return "\n  walk:" + walkDump(lastVa) + "\n  history:\n    " + String.join("\n    ", history) + "\n  op " + op + " satp=0x" + Long.toHexString(satp) + " fetchPriv=" + fetchPriv + " dataPriv=" + dataPriv
                     + " sum=" + sum + " mxr=" + mxr;
         }
 
@@ -208,8 +241,11 @@ class MmuPropertyTest {
             return va;
         }
 
+        long lastVa;
+
         void switchSatp() {
             satp = satps[rnd.nextInt(satps.length)];
+            note("satp 0x" + Long.toHexString(satp));
             assertTrue(mmu.writeSatp(satp));
         }
 
@@ -219,9 +255,11 @@ class MmuPropertyTest {
             sum = rnd.nextBoolean();
             mxr = rnd.nextInt(4) == 0;
             mmu.setContext(fetchPriv, dataPriv, sum, mxr);
+            note("context fetch=" + fetchPriv + " data=" + dataPriv + " sum=" + sum + " mxr=" + mxr);
         }
 
         void harmlessFence() {
+            note("fence");
             // Fences never change results (the shadows are coherent anyway); they only cost refills.
             switch (rnd.nextInt(4)) {
                 case 0 -> mmu.sfence(randomVa(), false, 0, true);
@@ -236,7 +274,10 @@ class MmuPropertyTest {
             int page = rnd.nextInt(POOL_PAGES);
             long pteAddr = POOL + page * 4096L + INDICES[rnd.nextInt(INDICES.length)] * 8L;
             long value = rnd.nextInt(3) == 0 ? ram.getLong(pteAddr - BASE) ^ (1L << rnd.nextInt(8)) : randomPte(pageLevel[page]);
-            switch (rnd.nextInt(6)) {
+            int how = rnd.nextInt(6);
+            note("edit#" + how + " [0x" + Long.toHexString(pteAddr) + "] 0x" + Long.toHexString(ram.getLong(pteAddr - BASE))
+                    + " -> 0x" + Long.toHexString(value));
+            switch (how) {
                 case 0 -> { // a guest store on this hart, no fence
                     mmu.setContext(Mmu.PRIV_M, Mmu.PRIV_M, false, false);
                     mmu.store64(pteAddr, value);
@@ -281,8 +322,12 @@ class MmuPropertyTest {
             long va = randomVa();
             int kind = rnd.nextInt(10) < 2 ? AccessType.FETCH : rnd.nextInt(10) < 6 ? AccessType.LOAD : AccessType.STORE;
             int size = kind == AccessType.FETCH ? 2 : 1 << rnd.nextInt(4);
-            va &= ~(long) (size - 1);
+            if (kind == AccessType.FETCH || rnd.nextInt(5) != 0 || (va & 0xFFF) + size > 4096) {
+                va &= ~(long) (size - 1); // a fifth of data accesses are misaligned within a page
+            }
             int priv = kind == AccessType.FETCH ? fetchPriv : dataPriv;
+            lastVa = va;
+            note(describe(kind, size, va));
             ref.translate(satp, va, kind, priv, sum, mxr);
             int expectedCause = ref.cause;
             long pa = ref.pa;

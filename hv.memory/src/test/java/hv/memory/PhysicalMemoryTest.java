@@ -56,6 +56,26 @@ class PhysicalMemoryTest {
     }
 
     @Test
+    void aThrowingDeviceCannotCrashTheVmm() {
+        PhysicalMemory pm = new PhysicalMemory(GuestRam.allocate(BASE, 16L << 20));
+        pm.mapMmio("buggy", 0x1000, 0x100, new MmioHandler() {
+            @Override
+            public long read(long offset, int size) {
+                throw new IllegalStateException("bug");
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                throw new IllegalStateException("bug");
+            }
+        });
+        MemoryFault f = new MemoryFault();
+        assertEquals(0, pm.read(0x1000, 4, AccessType.LOAD, f));
+        pm.write(0x1000, 4, 1, f);
+        assertEquals(2, pm.mmioRegions().get(0).failures());
+    }
+
+    @Test
     void refusesOverlappingWindows() {
         PhysicalMemory pm = new PhysicalMemory(GuestRam.allocate(BASE, 16L << 20));
         pm.mapMmio("a", 0x1000, 0x1000, new Recorder());

@@ -96,6 +96,21 @@ class ShadowCoherenceTest {
     }
 
     @Test
+    void settingAccessedOrDirtyInAPointerMakesItReservedAtOnce() {
+        GuestPageTables pt = pt(PT_AREA);
+        pt.map(0x1000, page(0), R | W | A | D);
+        long pointerSlot = pt.slot(0x1000, 1); // the level-1 pointer to the leaf table
+        assertTrue(mmu.writeSatp(pt.satp(1)));
+        s(mmu);
+        assertEquals(1000, mmu.load64(0x1000));
+        m(mmu);
+        mmu.store8(pointerSlot, pt.readPte(pointerSlot) | D); // a byte store: only D changes
+        s(mmu);
+        MemoryFault f = assertThrows(MemoryFault.class, () -> mmu.load64(0x1000));
+        assertEquals(MemoryFault.LOAD_PAGE_FAULT, f.cause());
+    }
+
+    @Test
     void anotherHartsStoreIsSeenAtTheNextPoll() {
         GuestPageTables pt = pt(PT_AREA);
         long slot = pt.map(0x1000, page(0), R | W | A | D);
@@ -262,6 +277,28 @@ class ShadowCoherenceTest {
         assertFalse(pm.pageTables().isTracked(firstRootPage), "the root of a reclaimed space is released");
         long sharedTable = (shared.readPte(shared.slot(0x1000, 2)) >>> 10 << 12) - BASE >>> 12;
         assertEquals(1, pm.pageTables().count(sharedTable), "shared tables stay tracked while any space uses them");
+    }
+
+    @Test
+    void resetForgetsEverythingAndLoaderWritesReachTheShadows() {
+        GuestPageTables pt = pt(PT_AREA);
+        long slot = pt.map(0x1000, page(0), R | W | A | D);
+        assertTrue(mmu.writeSatp(pt.satp(1)));
+        s(mmu);
+        assertEquals(1000, mmu.load64(0x1000));
+        // a loader (re)writes the page table behind the harts: the next poll drops what was built from it
+        byte[] entry = new byte[8];
+        java.nio.ByteBuffer.wrap(entry).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(pte(page(1), R | W | A | D | V));
+        ram.write(slot, entry);
+        mmu.pollFlush();
+        assertEquals(1001, mmu.load64(0x1000));
+        long tablePage = (slot - BASE) >>> 12;
+        assertTrue(pm.pageTables().isTracked(tablePage));
+        mmu.reset();
+        assertEquals(0, mmu.satp());
+        assertEquals(0, mmu.shadowSpaces());
+        assertFalse(pm.pageTables().isTracked(tablePage));
+        assertEquals(1001, mmu.load64(DATA + 0x1000), "after reset: M-mode, physical addresses");
     }
 
     @Test
