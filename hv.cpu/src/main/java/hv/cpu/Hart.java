@@ -273,7 +273,7 @@ public final class Hart {
                             pc = vbase + ((long) idx << 1);
                             continue outer;
                         }
-                        case ILLEGAL -> throw fault.set(CAUSE_ILLEGAL_INSTRUCTION, imm(e) & 0xffff_ffffL);
+                        case ILLEGAL -> throw fault.set(CAUSE_ILLEGAL_INSTRUCTION, (e >> 32) & 0xffff_ffffL);
                         case CROSS -> {
                             long cur = vbase + ((long) idx << 1);
                             crossScratch[0] = Decoder.decode32(fetchCross(cur, curPage));
@@ -294,506 +294,467 @@ public final class Hart {
                             continue;
                         }
                         case LUI, LI -> {
-                            x[rd(e)] = imm(e);
+                            x[(int) (e >>> 8) & 63] = (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_LUI, C_LI -> {
-                            x[rd(e)] = imm(e);
+                            x[(int) (e >>> 8) & 63] = (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case AUIPC -> {
-                            x[rd(e)] = vbase + ((long) idx << 1) + imm(e);
+                            x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case MV -> {
-                            x[rd(e)] = x[rs1(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_MV -> {
-                            x[rd(e)] = x[rs1(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case JAL -> {
                             long cur = (long) idx << 1;
-                            x[rd(e)] = vbase + cur + (halfwords(e) << 1);
-                            off = cur + imm(e);
+                            x[(int) (e >>> 8) & 63] = vbase + cur + (((e >>> 28) & 2) + 2);
+                            off = cur + (e >> 32);
                         }
-                        case J -> off = ((long) idx << 1) + imm(e);
+                        case J -> off = ((long) idx << 1) + (e >> 32);
                         case JALR -> {
-                            long target = (x[rs1(e)] + imm(e)) & ~1L;
-                            x[rd(e)] = vbase + ((long) idx << 1) + (halfwords(e) << 1);
+                            long target = (x[(int) (e >>> 14) & 31] + (e >> 32)) & ~1L;
+                            x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (((e >>> 28) & 2) + 2);
                             off = target - vbase;
                         }
                         case BEQ -> {
-                            if (x[rs1(e)] != x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case C_BEQ -> {
-                            if (x[rs1(e)] != x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
                                 idx += 1;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case BNE -> {
-                            if (x[rs1(e)] == x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case C_BNE -> {
-                            if (x[rs1(e)] == x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
                                 idx += 1;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case BLT -> {
-                            if (x[rs1(e)] >= x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] >= x[(int) (e >>> 19) & 31]) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case BGE -> {
-                            if (x[rs1(e)] < x[rs2(e)]) {
+                            if (x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31]) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case BLTU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE >= x[rs2(e)] + Long.MIN_VALUE) {
+                            if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE >= x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case BGEU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE) {
+                            if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
                                 idx += 2;
                                 n++;
                                 continue;
                             }
-                            off = ((long) idx << 1) + imm(e);
+                            off = ((long) idx << 1) + (e >> 32);
                         }
                         case LB -> {
-                            x[rd(e)] = (byte) mmu.load8(x[rs1(e)] + imm(e));
+                            x[(int) (e >>> 8) & 63] = (byte) mmu.load8(x[(int) (e >>> 14) & 31] + (e >> 32));
                             idx += 2;
                             n++;
                             continue;
                         }
                         case LH -> {
-                            x[rd(e)] = (short) mmu.load16(x[rs1(e)] + imm(e));
+                            x[(int) (e >>> 8) & 63] = (short) mmu.load16(x[(int) (e >>> 14) & 31] + (e >> 32));
                             idx += 2;
                             n++;
                             continue;
                         }
-                        case LW -> {
-                            x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
-                            idx += 2;
+                        case LW, C_LW -> {
+                            x[(int) (e >>> 8) & 63] = (int) mmu.load32(x[(int) (e >>> 14) & 31] + (e >> 32));
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
-                        case C_LW -> {
-                            x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
-                            idx += 1;
-                            n++;
-                            continue;
-                        }
-                        case LD -> {
-                            x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                            idx += 2;
-                            n++;
-                            continue;
-                        }
-                        case C_LD -> {
-                            x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                            idx += 1;
+                        case LD, C_LD -> {
+                            x[(int) (e >>> 8) & 63] = mmu.load64(x[(int) (e >>> 14) & 31] + (e >> 32));
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
                         case LBU -> {
-                            x[rd(e)] = mmu.load8(x[rs1(e)] + imm(e)) & 0xffL;
+                            x[(int) (e >>> 8) & 63] = mmu.load8(x[(int) (e >>> 14) & 31] + (e >> 32)) & 0xffL;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case LHU -> {
-                            x[rd(e)] = mmu.load16(x[rs1(e)] + imm(e)) & 0xffffL;
+                            x[(int) (e >>> 8) & 63] = mmu.load16(x[(int) (e >>> 14) & 31] + (e >> 32)) & 0xffffL;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case LWU -> {
-                            x[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) & 0xffff_ffffL;
+                            x[(int) (e >>> 8) & 63] = mmu.load32(x[(int) (e >>> 14) & 31] + (e >> 32)) & 0xffff_ffffL;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SB -> {
-                            mmu.store8(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            mmu.store8(x[(int) (e >>> 14) & 31] + (e >> 32), x[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SH -> {
-                            mmu.store16(x[rs1(e)] + imm(e), x[rs2(e)]);
+                            mmu.store16(x[(int) (e >>> 14) & 31] + (e >> 32), x[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
-                        case SW -> {
-                            mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
-                            idx += 2;
+                        case SW, C_SW -> {
+                            mmu.store32(x[(int) (e >>> 14) & 31] + (e >> 32), x[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
-                        case C_SW -> {
-                            mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
-                            idx += 1;
-                            n++;
-                            continue;
-                        }
-                        case SD -> {
-                            mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
-                            idx += 2;
-                            n++;
-                            continue;
-                        }
-                        case C_SD -> {
-                            mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
-                            idx += 1;
+                        case SD, C_SD -> {
+                            mmu.store64(x[(int) (e >>> 14) & 31] + (e >> 32), x[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
                         case ADDI -> {
-                            x[rd(e)] = x[rs1(e)] + imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_ADDI -> {
-                            x[rd(e)] = x[rs1(e)] + imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SLTI -> {
-                            x[rd(e)] = x[rs1(e)] < imm(e) ? 1 : 0;
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < (e >> 32) ? 1 : 0;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SLTIU -> {
-                            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < imm(e) + Long.MIN_VALUE ? 1 : 0;
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < (e >> 32) + Long.MIN_VALUE ? 1 : 0;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case XORI -> {
-                            x[rd(e)] = x[rs1(e)] ^ imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case ORI -> {
-                            x[rd(e)] = x[rs1(e)] | imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case ANDI -> {
-                            x[rd(e)] = x[rs1(e)] & imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_ANDI -> {
-                            x[rd(e)] = x[rs1(e)] & imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SLLI -> {
-                            x[rd(e)] = x[rs1(e)] << imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_SLLI -> {
-                            x[rd(e)] = x[rs1(e)] << imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SRLI -> {
-                            x[rd(e)] = x[rs1(e)] >>> imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_SRLI -> {
-                            x[rd(e)] = x[rs1(e)] >>> imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SRAI -> {
-                            x[rd(e)] = x[rs1(e)] >> imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_SRAI -> {
-                            x[rd(e)] = x[rs1(e)] >> imm(e);
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case ADD -> {
-                            x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_ADD -> {
-                            x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SUB -> {
-                            x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_SUB -> {
-                            x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SLL -> {
-                            x[rd(e)] = x[rs1(e)] << x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SLT -> {
-                            x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31] ? 1 : 0;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SLTU -> {
-                            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE ? 1 : 0;
                             idx += 2;
                             n++;
                             continue;
                         }
                         case XOR -> {
-                            x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_XOR -> {
-                            x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SRL -> {
-                            x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SRA -> {
-                            x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case OR -> {
-                            x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_OR -> {
-                            x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case AND -> {
-                            x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_AND -> {
-                            x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
                             idx += 1;
                             n++;
                             continue;
                         }
                         case ADDIW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] + imm(e));
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_ADDIW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] + imm(e));
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SLLIW -> {
-                            x[rd(e)] = (int) x[rs1(e)] << imm(e);
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SRLIW -> {
-                            x[rd(e)] = (int) x[rs1(e)] >>> imm(e);
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SRAIW -> {
-                            x[rd(e)] = (int) x[rs1(e)] >> imm(e);
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (e >> 32);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case ADDW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_ADDW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SUBW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case C_SUBW -> {
-                            x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
+                            x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
                             idx += 1;
                             n++;
                             continue;
                         }
                         case SLLW -> {
-                            x[rd(e)] = (int) x[rs1(e)] << (int) x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (int) x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SRLW -> {
-                            x[rd(e)] = (int) x[rs1(e)] >>> (int) x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (int) x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case SRAW -> {
-                            x[rd(e)] = (int) x[rs1(e)] >> (int) x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (int) x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case MUL -> {
-                            x[rd(e)] = x[rs1(e)] * x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] * x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case MULW -> {
-                            x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
+                            x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] * (int) x[(int) (e >>> 19) & 31];
                             idx += 2;
                             n++;
                             continue;
                         }
                         case MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW -> {
-                            x[rd(e)] = IntMath.execute(op(e), x[rs1(e)], x[rs2(e)]);
+                            x[(int) (e >>> 8) & 63] = IntMath.execute(op(e), x[(int) (e >>> 14) & 31], x[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
                         case FLW -> {
                             requireFpu();
-                            f[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) | 0xffff_ffff_0000_0000L;
+                            f[(int) (e >>> 8) & 31] = mmu.load32(x[(int) (e >>> 14) & 31] + (e >> 32)) | 0xffff_ffff_0000_0000L;
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
                             idx += 2;
                             n++;
                             continue;
                         }
-                        case FLD -> {
+                        case FLD, C_FLD -> {
                             requireFpu();
-                            f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
+                            f[(int) (e >>> 8) & 31] = mmu.load64(x[(int) (e >>> 14) & 31] + (e >> 32));
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
-                            idx += 2;
-                            n++;
-                            continue;
-                        }
-                        case C_FLD -> {
-                            requireFpu();
-                            f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                            mstatus |= Csr.MSTATUS_FS_DIRTY;
-                            idx += 1;
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
                         case FSW -> {
                             requireFpu();
-                            mmu.store32(x[rs1(e)] + imm(e), f[rs2(e)]);
+                            mmu.store32(x[(int) (e >>> 14) & 31] + (e >> 32), f[(int) (e >>> 19) & 31]);
                             idx += 2;
                             n++;
                             continue;
                         }
-                        case FSD -> {
+                        case FSD, C_FSD -> {
                             requireFpu();
-                            mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
-                            idx += 2;
-                            n++;
-                            continue;
-                        }
-                        case C_FSD -> {
-                            requireFpu();
-                            mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
-                            idx += 1;
+                            mmu.store64(x[(int) (e >>> 14) & 31] + (e >> 32), f[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             continue;
                         }
