@@ -6,7 +6,9 @@ import static hv.cpu.Asm.*;
 public final class MicroLoops {
     public static void main(String[] args) {
         try (TestMachine m = new TestMachine()) {
-            long iters = 200_000_000;
+            long iters = args.length > 0 ? Long.parseLong(args[0]) : 200_000_000L;
+            int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+            String only = args.length > 2 ? args[2] : "";
             TestMachine.Code alu = new TestMachine.Code().li(1, iters / 16);
             for (int i = 0; i < 15; i++) {
                 alu.add(add(2 + (i % 8), 2 + ((i + 1) % 8), 1));
@@ -20,11 +22,19 @@ public final class MicroLoops {
             TestMachine.Code tight = new TestMachine.Code().li(1, iters / 2).add(addi(1, 1, -1), bne(1, 0, -4), EBREAK);
             TestMachine.Code calls = new TestMachine.Code().li(1, iters / 4).add(jal(5, 16), addi(1, 1, -1), bne(1, 0, -8), EBREAK,
                     jalr(0, 5, 0)); // call/return pairs: 4 instructions per iteration incl. the jalr
-            for (int round = 0; round < 5; round++) {
-                time(m, "alu", alu);
-                time(m, "mem", mem);
-                time(m, "tight", tight);
-                time(m, "calls", calls);
+            for (int round = 0; round < rounds; round++) {
+                if (only.isEmpty() || only.equals("alu")) {
+                    time(m, "alu", alu);
+                }
+                if (only.isEmpty() || only.equals("mem")) {
+                    time(m, "mem", mem);
+                }
+                if (only.isEmpty() || only.equals("tight")) {
+                    time(m, "tight", tight);
+                }
+                if (only.isEmpty() || only.equals("calls")) {
+                    time(m, "calls", calls);
+                }
             }
         }
     }
