@@ -198,6 +198,24 @@
     call mmu_map_range
 .endm
 
+/* PTE_AT va, level: a0 = the address of that PTE in the space whose root is in s0 (M-mode). */
+.macro PTE_AT va, level
+    mv   a0, s0
+    li   a1, \va
+    li   a2, \level
+    call mmu_pte
+.endm
+
+/* CHECK_FLAGS addr, flags, code: the low 8 bits (flags) of the PTE at addr must be `flags`. */
+.macro CHECK_FLAGS addr, flags, code
+    ld   t6, 0(\addr)
+    andi t6, t6, 0xff
+    addi t6, t6, -(\flags)
+    beqz t6, .Lok\@
+    EXIT_ECALL \code
+.Lok\@:
+.endm
+
 /* FILL_MARKERS first, count: data page n gets MARKER(n) in its first doubleword (M-mode). */
 .macro FILL_MARKERS first, count
     li   t0, \first
@@ -299,6 +317,28 @@ mmu_map:
     or   t3, t3, a3
     sd   t3, 0(t2)
     mv   a0, t2
+    ret
+
+/* mmu_pte(a0 root, a1 va, a2 level) -> a0 = the address of the PTE at that level on va's walk
+ * (the entries above it must be valid pointers). */
+mmu_pte:
+    la   t0, mmu_levels
+    ld   t0, 0(t0)
+    addi t0, t0, -1
+1:  slli t1, t0, 3
+    add  t1, t1, t0
+    addi t1, t1, 12
+    srl  t2, a1, t1
+    andi t2, t2, 511
+    slli t2, t2, 3
+    add  t2, a0, t2
+    beq  t0, a2, 2f
+    ld   t3, 0(t2)
+    srli t3, t3, 10
+    slli a0, t3, 12
+    addi t0, t0, -1
+    j    1b
+2:  mv   a0, t2
     ret
 
 /* mmu_map_range(a0 root, a1 va, a2 pa, a3 size, a4 flags, a5 level): leaves of that level
