@@ -495,6 +495,24 @@ pic_two:
     li   a0, 2
     ret
     .balign 4096
+/* An instruction that straddles a page boundary: `addi a0, zero, 7` (0x00700513) has its first
+ * half at the end of straddle_a and its second half at the start of straddle_c, which a test
+ * maps right after straddle_a. straddle_b, physically right after straddle_a, holds the second
+ * half of `addi a0, zero, 9` instead: a fetch that assumes physical contiguity returns 9. */
+    .globl straddle_a
+straddle_a:
+    .skip 0xffe
+    .byte 0x13, 0x05
+    .globl straddle_b
+straddle_b:
+    .byte 0x90, 0x00
+    ret
+    .balign 4096
+    .globl straddle_c
+straddle_c:
+    .byte 0x70, 0x00
+    ret
+    .balign 4096
 
     .section .text.user, "ax", @progbits
     .subsection 0
