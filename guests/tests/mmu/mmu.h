@@ -495,6 +495,15 @@ pic_two:
     li   a0, 2
     ret
     .balign 4096
+/* pic_scratch: `addi a0, zero, 1; ret` (uncompressed), for tests that rewrite code. */
+    .globl pic_scratch
+pic_scratch:
+    .option push
+    .option norvc
+    addi a0, zero, 1
+    ret
+    .option pop
+    .balign 4096
 /* An instruction that straddles a page boundary: `addi a0, zero, 7` (0x00700513) has its first
  * half at the end of straddle_a and its second half at the start of straddle_c, which a test
  * maps right after straddle_a. straddle_b, physically right after straddle_a, holds the second
