@@ -23,7 +23,8 @@
  *   on an expected trap the handler sets s8 = xepc, s9 = xcause, s10 = xtval, resumes at s11
  *   (in the mode that trapped) and clears s11.
  * An unexpected S-mode trap ends the test with 64 + scause (an interrupt: 100). An ecall with
- * a7 == ECALL_SET_MEDELEG sets medeleg to a0 (so S code can move faults to M-mode and back).
+ * a7 == ECALL_SET_MEDELEG sets medeleg to a0 (so S code can move faults to M-mode and back);
+ * with a7 == ECALL_CLEAR_MSTATUS it clears the mstatus bits set in a0.
  * Register use: s8-s11 as above; t5, t6 scratch (test.h); the helpers clobber t0-t4, a0-a7.
  */
 #ifndef HV_MMU_H
@@ -67,6 +68,9 @@
 #define CAUSE_STORE_PAGE_FAULT 15
 #define PAGE_FAULT_DELEG ((1 << 12) | (1 << 13) | (1 << 15))
 #define ECALL_SET_MEDELEG 0x100
+#define ECALL_CLEAR_MSTATUS 0x101
+#define CAUSE_ILLEGAL_INSTRUCTION 2
+#define MSTATUS_TVM (1 << 20)
 
 #define PT_POOL    0x80400000
 #define PT_POOL_END 0x80800000
@@ -134,6 +138,25 @@
     li   t6, \cause
     bne  s9, t6, .Lbad\@
     bne  s10, \tvalreg, .Lbad\@
+    la   t6, .Lat\@
+    beq  s8, t6, .Lok\@
+.Lbad\@:
+    EXIT_ECALL \code
+.Lok\@:
+.endm
+
+/* EXPECT_TRAP cause, code, insn...: insn must trap with xcause == cause and xepc == its
+ * address (xtval is not checked). */
+.macro EXPECT_TRAP cause, code, insn:vararg
+    la   s11, .Lrec\@
+    li   s9, -1
+.Lat\@:
+    \insn
+    li   s11, 0
+    EXIT_ECALL \code
+.Lrec\@:
+    li   t6, \cause
+    bne  s9, t6, .Lbad\@
     la   t6, .Lat\@
     beq  s8, t6, .Lok\@
 .Lbad\@:
@@ -445,10 +468,14 @@ mmu_m_trap:
     li   t6, 11
     beq  t5, t6, 1f
     j    2f
-1:  li   t6, ECALL_SET_MEDELEG
+1:  li   t6, ECALL_CLEAR_MSTATUS
+    bne  a7, t6, 4f
+    csrc mstatus, a0
+    j    5f
+4:  li   t6, ECALL_SET_MEDELEG
     bne  a7, t6, 3f
     csrw medeleg, a0
-    csrr t5, mepc
+5:  csrr t5, mepc
     addi t5, t5, 4
     csrw mepc, t5
     mret
