@@ -63,6 +63,9 @@
 #define SSTATUS_MXR (1 << 19)
 #define MSTATUS_MPRV (1 << 17)
 
+#define CAUSE_FETCH_ACCESS_FAULT 1
+#define CAUSE_LOAD_ACCESS_FAULT  5
+#define CAUSE_STORE_ACCESS_FAULT 7
 #define CAUSE_FETCH_PAGE_FAULT 12
 #define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15
@@ -164,22 +167,25 @@
 .Lok\@:
 .endm
 
-/* EXPECT_FETCH_FAULT reg, code: a jump to reg must take a fetch page fault with
- * xepc == xtval == reg. */
-.macro EXPECT_FETCH_FAULT reg, code
+/* EXPECT_FETCH_TRAP cause, reg, code: a jump to reg must trap with xcause == cause and
+ * xepc == xtval == reg. EXPECT_FETCH_FAULT reg, code: the same for a fetch page fault. */
+.macro EXPECT_FETCH_TRAP cause, reg, code
     la   s11, .Lrec\@
     li   s9, -1
     jalr ra, 0(\reg)
     li   s11, 0
     EXIT_ECALL \code
 .Lrec\@:
-    li   t6, CAUSE_FETCH_PAGE_FAULT
+    li   t6, \cause
     bne  s9, t6, .Lbad\@
     bne  s10, \reg, .Lbad\@
     beq  s8, \reg, .Lok\@
 .Lbad\@:
     EXIT_ECALL \code
 .Lok\@:
+.endm
+.macro EXPECT_FETCH_FAULT reg, code
+    EXPECT_FETCH_TRAP CAUSE_FETCH_PAGE_FAULT, \reg, \code
 .endm
 
 /* SET_MEDELEG value: from S or U, through the M-mode handler. */
