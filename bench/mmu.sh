@@ -60,10 +60,17 @@ checksum_of() { tr -d '\r' <"$WORK/$1.out" | sed -n 's/^checksum=//p' | tail -n 
 best_of() {
   local name="$1" limit="$2"; shift 2
   BEST_WALL= BEST_CPU= BEST_SUM= BEST_ERR=
-  local i sum
+  local i sum lost=0
   for ((i = 0; i < RUNS; i++)); do
     timed_run "$name" "$limit" "$@"
     sum="$(checksum_of "$name")"
+    if [ "$T_STATUS" = 0 ] && [ -z "$sum" ] && [ "$lost" -lt 3 ]; then
+      # The guest passed but its last console lines are missing: HV can lose UART output that
+      # is still queued when the VM powers off (seen on a loaded host). Say so and run again.
+      lost=$((lost + 1)); i=$((i - 1))
+      echo "  note: $name ended with status 0 but without its checksum line (console output lost); running it again" >&2
+      continue
+    fi
     if [ "$T_STATUS" != 0 ] || [ -z "$sum" ]; then
       BEST_ERR="exit status $T_STATUS$(explain_status "$T_STATUS" "$limit"): $(grep -v '^\s*$' "$WORK/$name.err" "$WORK/$name.out" | grep -v WARNING | tail -n 1 | cut -c1-160)"
       BEST_SUM=; return 1
