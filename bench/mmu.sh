@@ -68,7 +68,7 @@ best_of() {
       # The guest passed but its last console lines are missing: HV can lose UART output that
       # is still queued when the VM powers off (seen on a loaded host). Say so and run again.
       lost=$((lost + 1)); i=$((i - 1))
-      echo "  note: $name ended with status 0 but without its checksum line (console output lost); running it again" >&2
+      echo "  note: $name ended with status 0 but without its checksum line (console output lost); running it again"
       continue
     fi
     if [ "$T_STATUS" != 0 ] || [ -z "$sum" ]; then
