@@ -4,20 +4,24 @@
 # `hv switch` on loopback; guest A pings guest B (RTT: min/median/max of N pings) and sends it
 # 16 MiB with busybox nc + dd (throughput; sha256 checked on both sides).
 #
-#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N]
+#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N]
+#
+# --repeat N transfers N times and reports each (an HV guest runs slower until the JVM has
+# compiled its hot paths, so the first transfer includes warm-up).
 #
 # Run it once per pair and compare, e.g. QEMU pair (--a qemu --b qemu) against HV pair
 # (--a hv --b hv). Figures go to stdout as one line; guest consoles to $TMPDIR/hv-pair.*.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GUEST="$ROOT/.cache/guest"
-A=qemu; B=qemu; PINGS=20; MIB=16
+A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) A="$2"; shift 2 ;;
     --b) B="$2"; shift 2 ;;
     --pings) PINGS="$2"; shift 2 ;;
     --mib) MIB="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
     *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N]" >&2; exit 2 ;;
   esac
 done
@@ -78,18 +82,25 @@ COUNT="$(echo "$RTTS" | grep -c . || true)"
 MEDIAN="$(echo "$RTTS" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')"
 MIN="$(echo "$RTTS" | head -n 1)"; MAX="$(echo "$RTTS" | tail -n 1)"
 
-vm_run b "nc -l -p 5000 > /tmp/r; echo RSUM=\$(sha256sum /tmp/r | cut -c1-64); echo RECV-\$((6*7))"
-sleep 1
 vm_run a "dd if=/dev/urandom of=/tmp/f bs=1M count=$MIB 2>/dev/null; echo SSUM=\$(sha256sum /tmp/f | cut -c1-64); echo GO-\$((6*7))"
 vm_wait a GO-42 120
-vm_run a "nc 10.0.9.2 5000 < /tmp/f; echo SENT-\$((6*7))"
-T0="$(now)"
-vm_wait b RECV-42 900
-T1="$(now)"
 SSUM="$(grep -a '^SSUM=' "$WORK/a.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
-RSUM="$(grep -a '^RSUM=' "$WORK/b.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
-[ -n "$SSUM" ] && [ "$SSUM" = "$RSUM" ] || { echo "guest-pair: sha256 differs: sent $SSUM received $RSUM" >&2; exit 1; }
-SECS="$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')"
-MBITS="$(awk -v s="$SECS" -v m="$MIB" 'BEGIN { printf "%.1f", m * 8.388608 / s }')"
-echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B in ${SECS} s = ${MBITS} Mbit/s (sha256 ok); host load $(cut -d' ' -f1 /proc/loadavg)"
+RESULTS=""
+for round in $(seq 1 "$REPEAT"); do
+  vm_run b "nc -l -p 5000 > /tmp/r; echo RSUM$round=\$(sha256sum /tmp/r | cut -c1-64); echo RECV$round-\$((6*7))"
+  sleep 1
+  vm_run a "nc 10.0.9.2 5000 < /tmp/f; echo SENT$round-\$((6*7))"
+  T0="$(now)"
+  vm_wait b "RECV$round-42" 900
+  T1="$(now)"
+  RSUM="$(grep -a "^RSUM$round=" "$WORK/b.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
+  [ -n "$SSUM" ] && [ "$SSUM" = "$RSUM" ] || { echo "guest-pair: sha256 differs: sent $SSUM received $RSUM" >&2; exit 1; }
+  SECS="$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')"
+  MBITS="$(awk -v s="$SECS" -v m="$MIB" 'BEGIN { printf "%.1f", m * 8.388608 / s }')"
+  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s"
+done
+echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
 printf 'quit\n' >&"$SWFD"
+for _ in $(seq 1 50); do kill -0 "${PIDS[0]}" 2>/dev/null || break; sleep 0.1; done
+echo "guest-pair: switch counters:" >&2
+cat "$WORK/switch.out" >&2

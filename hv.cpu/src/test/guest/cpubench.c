@@ -7,7 +7,9 @@
 #include <stdint.h>
 #include "hv.h"
 
+#ifndef REPS
 #define REPS 20
+#endif
 
 static uint8_t sieve_buf[200000];
 static uint32_t crc_table[256];
@@ -119,17 +121,21 @@ static double fpwork(int n) {
 int main(void) {
     crc_init();
     uint64_t i0 = hv_rdinstret();
+#ifndef ONLY
+#define ONLY 0 /* 0: all workloads; 1..6: just that one (for profiling) */
+#endif
     for (int r = 0; r < REPS; r++) {
-        if (sieve(200000) != 17984) return 1;
-        if (crc32(sieve_buf, 200000) == 0) return 2;
-        if (matmul(48) == 0) return 3;
-        if (!sort_check(20000, 42 + r)) return 4;
-        int64_t s = interp(20000);
-        int64_t want = 0;
-        for (int64_t i = 0; i < 20000; i++) want += i * i % 7;
-        if (s != want) return 5;
-        double f = fpwork(40);
-        if (!(f > 0)) return 6;
+        if ((ONLY == 0 || ONLY == 1) && sieve(200000) != 17984) return 1;
+        if ((ONLY == 0 || ONLY == 2) && crc32(sieve_buf, 200000) == 0 && ONLY == 0) return 2;
+        if ((ONLY == 0 || ONLY == 3) && matmul(48) == 0) return 3;
+        if ((ONLY == 0 || ONLY == 4) && !sort_check(20000, 42 + r)) return 4;
+        if (ONLY == 0 || ONLY == 5) {
+            int64_t s = interp(20000);
+            int64_t want = 0;
+            for (int64_t i = 0; i < 20000; i++) want += i * i % 7;
+            if (s != want) return 5;
+        }
+        if ((ONLY == 0 || ONLY == 6) && !(fpwork(40) > 0)) return 6;
     }
     uint64_t i1 = hv_rdinstret();
     hv_puts("instret ");

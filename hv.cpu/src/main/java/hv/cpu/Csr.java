@@ -233,6 +233,7 @@ final class Csr {
             }
             case SATP -> {
                 if (h.mmu.writeSatp(v)) {
+                    h.refreshTlb(); // the MMU may have switched TLB arrays (Bare <-> translated)
                     h.fetchTranslationChanged(h.config.satpFlushesDecode());
                 }
             }

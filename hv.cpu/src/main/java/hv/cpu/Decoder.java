@@ -34,7 +34,10 @@ final class Decoder {
             return illegal(raw & 0xffff, true);
         }
         long e = decodeBase(expanded);
-        return e == 0 ? illegal(raw & 0xffff, true) : e;
+        if (e == 0) {
+            return illegal(raw & 0xffff, true);
+        }
+        return (e & ~0xffL) | compressedTwin(Op.op(e));
     }
 
     private static int xd(int rd) {

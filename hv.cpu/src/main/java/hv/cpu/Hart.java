@@ -11,6 +11,7 @@ import hv.cpu.fp.FpFlags;
 import hv.memory.GuestRam;
 import hv.memory.MemoryFault;
 import hv.memory.Mmu;
+import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
@@ -99,6 +100,19 @@ public final class Hart {
     private final Link link = new Link();
     private final long[] exitCounts = new long[ExitReason.values().length];
 
+    // The MMU's active load/store TLB arrays and RAM, so the interpreter inlines a TLB hit
+    // (refreshed whenever the MMU context or satp changes: see refreshTlb()).
+    private long[] ldTlb, stTlb;
+    private final MemorySegment seg;
+    private static final java.lang.foreign.ValueLayout.OfLong LE_LONG =
+            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfShort LE_SHORT =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfByte BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
+    private static final int TLB_MASK = Mmu.TLB_INDEX_MASK;
+
     // fetch cache: the virtual page we are executing in and its decoded entries
     private long curVBase = -1;
     private long[] curCode;
@@ -136,6 +150,7 @@ public final class Hart {
         this.hartId = hartId;
         this.mmu = mmu;
         this.ram = mmu.memory().ram();
+        this.seg = ram.segment();
         this.clock = clock;
         this.config = config;
         this.fault = mmu.fault();
@@ -231,10 +246,651 @@ public final class Hart {
         return r;
     }
 
-    private ExitReason loop(final long budget) {
+    // results of slow()
+    private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4;
+
+    // results of fast()
+    private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
+    // outputs of fast(): where it stopped, how many instructions it retired, a branch's target
+    private int fastIdx;
+    private long fastCount;
+    private long fastPc;
+
+    /**
+     * The hot interpreter: runs the common instructions (ALU, branches and jumps, loads and stores
+     * that hit the MMU's TLB, done here directly on the RAM segment) within one decoded page, and
+     * returns at the first instruction it does not handle (F_SLOW), at the end of the page (F_END) or
+     * at a taken branch leaving the page, exceeding {@code allowed} instructions or with an
+     * asynchronous request pending (F_BRANCH, target in fastPc). It contains no calls at all: that is
+     * what lets HotSpot keep its state in registers (HotSpot has no callee-saved registers, so a call
+     * anywhere in a loop spills everything live across it).
+     */
+    private int fast(final long[] code, int idx, final long vbase, final long allowed) {
         final long[] x = this.x;
         final long[] f = this.f;
-        final Mmu mmu = this.mmu;
+        final MemorySegment seg = this.seg;
+        long n = 0;
+        for (;;) {
+            final long e = code[idx];
+            // Sequential instructions advance idx by a constant (2, or 1 for an RVC twin op) so the
+            // next entry's load does not wait for this one. Taken control transfers leave the switch
+            // with `off`, the target's byte offset from vbase.
+            final long off;
+            switch ((int) e & 0xff) {
+                    case NOP -> {
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_NOP -> {
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case LUI, LI -> {
+                        x[(int) (e >>> 8) & 63] = (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_LUI, C_LI -> {
+                        x[(int) (e >>> 8) & 63] = (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case AUIPC -> {
+                        x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case MV -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_MV -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case ADDI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_ADDI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SLTI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < (e >> 32) ? 1 : 0;
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SLTIU -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < (e >> 32) + Long.MIN_VALUE ? 1 : 0;
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case XORI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case ORI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case ANDI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_ANDI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SLLI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_SLLI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SRLI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_SRLI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SRAI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_SRAI -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case ADD -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_ADD -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SUB -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_SUB -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SLL -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SLT -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31] ? 1 : 0;
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SLTU -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE ? 1 : 0;
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case XOR -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_XOR -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SRL -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SRA -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case OR -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_OR -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case AND -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_AND -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case ADDIW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_ADDIW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SLLIW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SRLIW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SRAIW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case ADDW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_ADDW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SUBW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case C_SUBW -> {
+                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
+                        idx += 1;
+                        n++;
+                        continue;
+                    }
+                    case SLLW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (int) x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SRLW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (int) x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case SRAW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (int) x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case MUL -> {
+                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] * x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case MULW -> {
+                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] * (int) x[(int) (e >>> 19) & 31];
+                        idx += 2;
+                        n++;
+                        continue;
+                    }
+                    case JAL -> {
+                        long cur = (long) idx << 1;
+                        x[(int) (e >>> 8) & 63] = vbase + cur + (((e >>> 28) & 2) + 2);
+                        off = cur + (e >> 32);
+                    }
+                    case J -> off = ((long) idx << 1) + (e >> 32);
+                    case JALR -> {
+                        long target = (x[(int) (e >>> 14) & 31] + (e >> 32)) & ~1L;
+                        x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (((e >>> 28) & 2) + 2);
+                        off = target - vbase;
+                    }
+                    case BEQ -> {
+                        if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case C_BEQ -> {
+                        if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case BNE -> {
+                        if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case C_BNE -> {
+                        if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
+                            idx += 1;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case BLT -> {
+                        if (x[(int) (e >>> 14) & 31] >= x[(int) (e >>> 19) & 31]) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case BGE -> {
+                        if (x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31]) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case BLTU -> {
+                        if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE >= x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case BGEU -> {
+                        if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        off = ((long) idx << 1) + (e >> 32);
+                    }
+                    case LB -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xfffL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(BYTE, t[ti + 1] + va);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LBU -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xfffL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(BYTE, t[ti + 1] + va) & 0xffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LH -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffeL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(LE_SHORT, t[ti + 1] + va);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LHU -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffeL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(LE_SHORT, t[ti + 1] + va) & 0xffffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LW, C_LW -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffcL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(LE_INT, t[ti + 1] + va);
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LWU -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffcL)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(LE_INT, t[ti + 1] + va) & 0xffff_ffffL;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case LD, C_LD -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xff8L)) {
+                            x[(int) (e >>> 8) & 63] = seg.get(LE_LONG, t[ti + 1] + va);
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case SB -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xfffL)) {
+                            seg.set(BYTE, t[ti + 1] + va, (byte) x[(int) (e >>> 19) & 31]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case SH -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffeL)) {
+                            seg.set(LE_SHORT, t[ti + 1] + va, (short) x[(int) (e >>> 19) & 31]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case SW, C_SW -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xffcL)) {
+                            seg.set(LE_INT, t[ti + 1] + va, (int) x[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case SD, C_SD -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if (t[ti] == (va & ~0xff8L)) {
+                            seg.set(LE_LONG, t[ti + 1] + va, x[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case FLW -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xffcL)) {
+                            f[(int) (e >>> 8) & 31] = seg.get(LE_INT, t[ti + 1] + va) | 0xffff_ffff_0000_0000L;
+                            mstatus |= Csr.MSTATUS_FS_DIRTY;
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case FLD, C_FLD -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = ldTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xff8L)) {
+                            f[(int) (e >>> 8) & 31] = seg.get(LE_LONG, t[ti + 1] + va);
+                            mstatus |= Csr.MSTATUS_FS_DIRTY;
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case FSW -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xffcL)) {
+                            seg.set(LE_INT, t[ti + 1] + va, (int) f[(int) (e >>> 19) & 31]);
+                            idx += 2;
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case FSD, C_FSD -> {
+                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long[] t = stTlb;
+                        int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
+                        if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xff8L)) {
+                            seg.set(LE_LONG, t[ti + 1] + va, f[(int) (e >>> 19) & 31]);
+                            idx += 1 + ((int) (e >>> 29) & 1);
+                            n++;
+                            continue;
+                        }
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    case END -> {
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_END;
+                    }
+                    default -> {
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+
+            }
+            n++;
+            if ((off >>> 12) == 0 && n < allowed && attention == 0) {
+                idx = (int) off >>> 1;
+                continue;
+            }
+            fastIdx = idx;
+            fastCount = n;
+            fastPc = vbase + off;
+            return F_BRANCH;
+        }
+    }
+
+    /**
+     * The run loop: block boundaries (budget, timers, interrupts, requests from other threads), page
+     * changes, {@link #fast} for the common instructions and {@link #slow} for the rest, and traps.
+     */
+    private ExitReason loop(long budget) {
         long n = 0;
         long limit = 0; // 0: start with the slow boundary (pending interrupts, timers)
         long pc = this.pc;
@@ -245,13 +901,13 @@ public final class Hart {
                 this.pc = pc;
                 ExitReason r = boundary(n, budget);
                 if (r != null) {
+                    exitPoll();
                     retired += n;
                     return r;
                 }
                 pc = this.pc;
                 limit = this.limit;
             }
-            mmu.pollFlush();
             long vbase = pc & PAGE_MASK;
             long[] code = null;
             int idx = -1;
@@ -259,216 +915,147 @@ public final class Hart {
                 code = vbase == curVBase ? curCode : enterPage(pc);
                 idx = ((int) pc & 0xfff) >>> 1;
                 for (;;) {
+                    int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);
+                    idx = fastIdx;
+                    n += fastCount;
+                    if (fr == F_BRANCH) {
+                        pc = fastPc;
+                        continue outer;
+                    }
+                    if (fr == F_END) {
+                        pc = vbase + ((long) idx << 1);
+                        continue outer;
+                    }
                     final long e = code[idx];
-                    switch ((int) e & 0xff) {
-                        case UNDECODED -> {
-                            code[idx] = curPage.decode(idx);
-                            continue;
-                        }
-                        case END -> {
-                            pc = vbase + ((long) idx << 1);
-                            continue outer;
-                        }
-                        case ILLEGAL -> throw fault.set(CAUSE_ILLEGAL_INSTRUCTION, imm(e) & 0xffff_ffffL);
-                        case CROSS -> {
-                            long cur = vbase + ((long) idx << 1);
-                            crossScratch[0] = Decoder.decode32(fetchCross(cur, curPage));
-                            vbase = cur;
-                            idx = 0;
-                            code = crossScratch;
-                            continue;
-                        }
-                        case NOP -> {
-                        }
-                        case LUI, LI -> x[rd(e)] = imm(e);
-                        case AUIPC -> x[rd(e)] = vbase + ((long) idx << 1) + imm(e);
-                        case MV -> x[rd(e)] = x[rs1(e)];
-                        case JAL -> {
-                            long cur = vbase + ((long) idx << 1);
-                            x[rd(e)] = cur + (halfwords(e) << 1);
-                            pc = cur + imm(e);
+                    this.pc = vbase + ((long) idx << 1);
+                    switch (slow(e, n)) {
+                        case NEXT -> {
+                            idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
-                            continue outer;
                         }
-                        case J -> {
-                            pc = vbase + ((long) idx << 1) + imm(e);
-                            n++;
-                            continue outer;
+                        case AGAIN -> {
+                            // the entry was decoded: dispatch it
                         }
-                        case JALR -> {
-                            long target = (x[rs1(e)] + imm(e)) & ~1L;
-                            x[rd(e)] = vbase + ((long) idx << 1) + (halfwords(e) << 1);
-                            pc = target;
-                            n++;
-                            continue outer;
-                        }
-                        case BEQ -> {
-                            if (x[rs1(e)] == x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case BNE -> {
-                            if (x[rs1(e)] != x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case BLT -> {
-                            if (x[rs1(e)] < x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case BGE -> {
-                            if (x[rs1(e)] >= x[rs2(e)]) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case BLTU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case BGEU -> {
-                            if (x[rs1(e)] + Long.MIN_VALUE >= x[rs2(e)] + Long.MIN_VALUE) {
-                                pc = vbase + ((long) idx << 1) + imm(e);
-                                n++;
-                                continue outer;
-                            }
-                        }
-                        case LB -> x[rd(e)] = (byte) mmu.load8(x[rs1(e)] + imm(e));
-                        case LH -> x[rd(e)] = (short) mmu.load16(x[rs1(e)] + imm(e));
-                        case LW -> x[rd(e)] = (int) mmu.load32(x[rs1(e)] + imm(e));
-                        case LD -> x[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                        case LBU -> x[rd(e)] = mmu.load8(x[rs1(e)] + imm(e)) & 0xffL;
-                        case LHU -> x[rd(e)] = mmu.load16(x[rs1(e)] + imm(e)) & 0xffffL;
-                        case LWU -> x[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) & 0xffff_ffffL;
-                        case SB -> mmu.store8(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SH -> mmu.store16(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SW -> mmu.store32(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case SD -> mmu.store64(x[rs1(e)] + imm(e), x[rs2(e)]);
-                        case ADDI -> x[rd(e)] = x[rs1(e)] + imm(e);
-                        case SLTI -> x[rd(e)] = x[rs1(e)] < imm(e) ? 1 : 0;
-                        case SLTIU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < imm(e) + Long.MIN_VALUE ? 1 : 0;
-                        case XORI -> x[rd(e)] = x[rs1(e)] ^ imm(e);
-                        case ORI -> x[rd(e)] = x[rs1(e)] | imm(e);
-                        case ANDI -> x[rd(e)] = x[rs1(e)] & imm(e);
-                        case SLLI -> x[rd(e)] = x[rs1(e)] << imm(e);
-                        case SRLI -> x[rd(e)] = x[rs1(e)] >>> imm(e);
-                        case SRAI -> x[rd(e)] = x[rs1(e)] >> imm(e);
-                        case ADD -> x[rd(e)] = x[rs1(e)] + x[rs2(e)];
-                        case SUB -> x[rd(e)] = x[rs1(e)] - x[rs2(e)];
-                        case SLL -> x[rd(e)] = x[rs1(e)] << x[rs2(e)];
-                        case SLT -> x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
-                        case SLTU -> x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
-                        case XOR -> x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
-                        case SRL -> x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
-                        case SRA -> x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
-                        case OR -> x[rd(e)] = x[rs1(e)] | x[rs2(e)];
-                        case AND -> x[rd(e)] = x[rs1(e)] & x[rs2(e)];
-                        case ADDIW -> x[rd(e)] = (int) (x[rs1(e)] + imm(e));
-                        case SLLIW -> x[rd(e)] = (int) x[rs1(e)] << imm(e);
-                        case SRLIW -> x[rd(e)] = (int) x[rs1(e)] >>> imm(e);
-                        case SRAIW -> x[rd(e)] = (int) x[rs1(e)] >> imm(e);
-                        case ADDW -> x[rd(e)] = (int) (x[rs1(e)] + x[rs2(e)]);
-                        case SUBW -> x[rd(e)] = (int) (x[rs1(e)] - x[rs2(e)]);
-                        case SLLW -> x[rd(e)] = (int) x[rs1(e)] << (int) x[rs2(e)];
-                        case SRLW -> x[rd(e)] = (int) x[rs1(e)] >>> (int) x[rs2(e)];
-                        case SRAW -> x[rd(e)] = (int) x[rs1(e)] >> (int) x[rs2(e)];
-                        case MUL -> x[rd(e)] = x[rs1(e)] * x[rs2(e)];
-                        case MULH -> x[rd(e)] = Math.multiplyHigh(x[rs1(e)], x[rs2(e)]);
-                        case MULHSU -> x[rd(e)] = IntMath.mulhsu(x[rs1(e)], x[rs2(e)]);
-                        case MULHU -> x[rd(e)] = Math.unsignedMultiplyHigh(x[rs1(e)], x[rs2(e)]);
-                        case DIV -> x[rd(e)] = IntMath.div(x[rs1(e)], x[rs2(e)]);
-                        case DIVU -> x[rd(e)] = IntMath.divu(x[rs1(e)], x[rs2(e)]);
-                        case REM -> x[rd(e)] = IntMath.rem(x[rs1(e)], x[rs2(e)]);
-                        case REMU -> x[rd(e)] = IntMath.remu(x[rs1(e)], x[rs2(e)]);
-                        case MULW -> x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
-                        case DIVW -> x[rd(e)] = IntMath.divw(x[rs1(e)], x[rs2(e)]);
-                        case DIVUW -> x[rd(e)] = IntMath.divuw(x[rs1(e)], x[rs2(e)]);
-                        case REMW -> x[rd(e)] = IntMath.remw(x[rs1(e)], x[rs2(e)]);
-                        case REMUW -> x[rd(e)] = IntMath.remuw(x[rs1(e)], x[rs2(e)]);
-                        case FLW -> {
-                            requireFpu();
-                            f[rd(e)] = mmu.load32(x[rs1(e)] + imm(e)) | 0xffff_ffff_0000_0000L;
-                            mstatus |= Csr.MSTATUS_FS_DIRTY;
-                        }
-                        case FLD -> {
-                            requireFpu();
-                            f[rd(e)] = mmu.load64(x[rs1(e)] + imm(e));
-                            mstatus |= Csr.MSTATUS_FS_DIRTY;
-                        }
-                        case FSW -> {
-                            requireFpu();
-                            mmu.store32(x[rs1(e)] + imm(e), f[rs2(e)]);
-                        }
-                        case FSD -> {
-                            requireFpu();
-                            mmu.store64(x[rs1(e)] + imm(e), f[rs2(e)]);
-                        }
-                        case FENCE_I -> {
-                            decodeCache.invalidateAll();
-                            curVBase = -1;
-                            pc = vbase + ((long) idx << 1) + 4;
-                            n++;
-                            continue outer;
-                        }
-                        case ECALL -> throw fault.set(CAUSE_ECALL_U + priv, 0);
-                        case EBREAK -> throw fault.set(CAUSE_BREAKPOINT, vbase + ((long) idx << 1));
-                        case MRET, SRET, SFENCE_VMA, CSR -> {
-                            this.pc = vbase + ((long) idx << 1);
-                            system(e, n);
+                        case BLOCK_END -> {
                             pc = this.pc;
                             n++;
                             limit = 0; // look at interrupts: the instruction may have enabled one
                             continue outer;
                         }
-                        case WFI -> {
-                            this.pc = vbase + ((long) idx << 1);
-                            boolean idle = wfi();
-                            pc = this.pc;
-                            n++;
-                            if (idle) {
-                                retired += n;
-                                return ExitReason.WFI;
-                            }
-                            limit = 0;
-                            continue outer;
+                        case CROSS_START -> {
+                            // run the page-straddling instruction from a scratch array of its own
+                            vbase = this.pc;
+                            idx = 0;
+                            code = crossScratch;
                         }
-                        default -> {
-                            if (((int) e & 0xff) >= FIRST_FP) {
-                                Fpu.execute(this, e);
-                            } else {
-                                Ext.execute(this, e);
-                            }
+                        default -> { // IDLE: WFI with nothing pending
+                            n++;
+                            exitPoll();
+                            retired += n;
+                            return ExitReason.WFI;
                         }
                     }
-                    idx += halfwords(e);
-                    n++;
                 }
             } catch (MemoryFault mf) {
                 this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
                 ExitReason r = trap(mf.cause(), mf.tval());
                 if (r != null) {
+                    exitPoll();
                     retired += n;
                     return r;
                 }
                 pc = this.pc;
                 limit = 0;
+                // A trap retires nothing, but must use up budget: a guest whose trap vector itself
+                // faults would otherwise spin here forever without ever returning.
+                budget--;
             }
         }
     }
 
+    /**
+     * Executes the instruction at this.pc that the fast paths did not: returns what the loop must do next.
+     * Throws the MMU's MemoryFault for any synchronous exception.
+     */
+    private int slow(long e, long n) {
+        final long[] x = this.x;
+        final long[] f = this.f;
+        final int rd = (int) (e >>> 8) & 63;
+        final long a = x[(int) (e >>> 14) & 31];
+        final long imm = e >> 32;
+        switch ((int) e & 0xff) {
+            case UNDECODED -> {
+                int idx = ((int) pc & 0xfff) >>> 1;
+                curCode[idx] = curPage.decode(idx);
+                return AGAIN;
+            }
+            case ILLEGAL -> throw fault.set(CAUSE_ILLEGAL_INSTRUCTION, imm & 0xffff_ffffL);
+            case CROSS -> {
+                crossScratch[0] = Decoder.decode32(fetchCross(pc, curPage));
+                return CROSS_START;
+            }
+            case LB -> x[rd] = (byte) mmu.load8(a + imm);
+            case LBU -> x[rd] = mmu.load8(a + imm);
+            case LH -> x[rd] = (short) mmu.load16(a + imm);
+            case LHU -> x[rd] = mmu.load16(a + imm);
+            case LW, C_LW -> x[rd] = (int) mmu.load32(a + imm);
+            case LWU -> x[rd] = mmu.load32(a + imm);
+            case LD, C_LD -> x[rd] = mmu.load64(a + imm);
+            case SB -> mmu.store8(a + imm, x[rs2(e)]);
+            case SH -> mmu.store16(a + imm, x[rs2(e)]);
+            case SW, C_SW -> mmu.store32(a + imm, x[rs2(e)]);
+            case SD, C_SD -> mmu.store64(a + imm, x[rs2(e)]);
+            case FLW -> {
+                requireFpu();
+                f[rd] = mmu.load32(a + imm) | 0xffff_ffff_0000_0000L;
+                mstatus |= Csr.MSTATUS_FS_DIRTY;
+            }
+            case FLD, C_FLD -> {
+                requireFpu();
+                f[rd] = mmu.load64(a + imm);
+                mstatus |= Csr.MSTATUS_FS_DIRTY;
+            }
+            case FSW -> {
+                requireFpu();
+                mmu.store32(a + imm, f[rs2(e)]);
+            }
+            case FSD, C_FSD -> {
+                requireFpu();
+                mmu.store64(a + imm, f[rs2(e)]);
+            }
+            case MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW -> x[rd] = IntMath.execute(op(e), a, x[rs2(e)]);
+            case FENCE_I -> {
+                decodeCache.invalidateAll();
+                curVBase = -1;
+                pc += 4;
+                return BLOCK_END;
+            }
+            case ECALL -> throw fault.set(CAUSE_ECALL_U + priv, 0);
+            case EBREAK -> throw fault.set(CAUSE_BREAKPOINT, pc);
+            case MRET, SRET, SFENCE_VMA, CSR -> {
+                system(e, n);
+                return BLOCK_END;
+            }
+            case WFI -> {
+                return wfi() ? IDLE : BLOCK_END;
+            }
+            default -> {
+                // Zb*, atomics and FP arithmetic (no RVC forms)
+                if (((int) e & 0xff) >= FIRST_FP) {
+                    Fpu.execute(this, e);
+                } else {
+                    Ext.execute(this, e);
+                }
+            }
+        }
+        return NEXT;
+    }
+
     /** The slow part of a block boundary: requests from other threads, timers, interrupts, budget. */
     private ExitReason boundary(long n, long budget) {
+        // The MMU's cross-hart requests (remote flushes, shadow-coherence messages) are taken here:
+        // at least every TIMER_CHECK_INTERVAL instructions, and at once when requestTlbFlush() signals.
+        mmu.pollFlush();
         int att = attention == 0 ? 0 : (int) ATTENTION.getAndSet(this, 0);
         if (att != 0) {
             if ((att & (ATT_DECODE_FLUSH | ATT_FETCH_FLUSH)) != 0) {
@@ -498,6 +1085,11 @@ public final class Hart {
         }
         limit = Math.min(budget, nextTimerCheck);
         return null;
+    }
+
+    /** Before any exit: the MMU's own reports must reach other harts before the VMM acts (e.g. an SBI fence). */
+    private void exitPoll() {
+        mmu.pollFlush();
     }
 
     private long[] enterPage(long pc) {
@@ -685,6 +1277,13 @@ public final class Hart {
         long s = mstatus;
         int dataPriv = priv == PRIV_M && (s & Csr.MSTATUS_MPRV) != 0 ? (int) (s >>> Csr.MSTATUS_MPP_SHIFT) & 3 : priv;
         mmu.setContext(priv, dataPriv, (s & Csr.MSTATUS_SUM) != 0, (s & Csr.MSTATUS_MXR) != 0);
+        refreshTlb();
+    }
+
+    /** Re-reads the MMU's active TLB arrays (after setContext or writeSatp). */
+    void refreshTlb() {
+        ldTlb = mmu.loadTlb();
+        stTlb = mmu.storeTlb();
     }
 
     /** The effective mip (privileged spec 3.1.9): software bits, device levels and timer comparators. */

@@ -10,6 +10,23 @@ final class IntMath {
     private IntMath() {
     }
 
+    /** The M ops the interpreter does not inline (one call site keeps the dispatch loop small). */
+    static long execute(int op, long a, long b) {
+        return switch (op) {
+            case Op.MULH -> Math.multiplyHigh(a, b);
+            case Op.MULHSU -> mulhsu(a, b);
+            case Op.MULHU -> Math.unsignedMultiplyHigh(a, b);
+            case Op.DIV -> div(a, b);
+            case Op.DIVU -> divu(a, b);
+            case Op.REM -> rem(a, b);
+            case Op.REMU -> remu(a, b);
+            case Op.DIVW -> divw(a, b);
+            case Op.DIVUW -> divuw(a, b);
+            case Op.REMW -> remw(a, b);
+            default -> remuw(a, b);
+        };
+    }
+
     static long mulhsu(long a, long b) {
         // a * b with b unsigned: b_unsigned = b + 2^64 when b < 0, which adds a to the high half.
         return Math.multiplyHigh(a, b) + (b < 0 ? a : 0);

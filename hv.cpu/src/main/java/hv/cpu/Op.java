@@ -8,9 +8,9 @@ package hv.cpu;
  * slot 32 so writes need no check), 14-18 rs1, 19-23 rs2, 24-28 rs3 (or a sub-kind), bit 29 set
  * for a 32-bit instruction (clear for RVC), bits 32-63 the sign-extended immediate.
  *
- * <p>Ops below {@link #FIRST_EXT} are executed inline by {@link Hart}'s dispatch loop; the rest
- * (Zb*, atomics, FP arithmetic) by helper methods, so that the hot loop stays small enough for
- * the JIT to compile it whole (HotSpot refuses methods above 8000 bytecodes).
+ * <p>Ops below {@link #FIRST_EXT} and the RVC twins (224 and up) are executed inline by {@link Hart}'s
+ * dispatch loop; the rest (Zb*, atomics, FP arithmetic) by helper methods, so that the hot loop stays
+ * small enough for the JIT to compile it whole (HotSpot refuses methods above 8000 bytecodes).
  */
 final class Op {
     private Op() {
@@ -60,6 +60,46 @@ final class Op {
             FMV_X_D = 206, FCLASS_D = 207, FEQ_D = 208, FLT_D = 209, FLE_D = 210, FCVT_D_W = 211, FCVT_D_WU = 212,
             FCVT_D_L = 213, FCVT_D_LU = 214, FMV_D_X = 215, FMADD_D = 216, FMSUB_D = 217, FNMSUB_D = 218, FNMADD_D = 219;
     static final int FCVT_S_D = 220, FCVT_D_S = 221;
+
+    /**
+     * RVC twins: the same semantics as the base op but advancing by one halfword, so the interpreter's
+     * step is a constant per case (see Hart.loop). Only ops that RVC instructions expand to.
+     */
+    static final int C_NOP = 224, C_LI = 225, C_MV = 226, C_ADDI = 227, C_ADDIW = 228, C_LUI = 229, C_SLLI = 230, C_SRLI = 231,
+            C_SRAI = 232, C_ANDI = 233, C_ADD = 234, C_SUB = 235, C_XOR = 236, C_OR = 237, C_AND = 238, C_ADDW = 239,
+            C_SUBW = 240, C_LW = 241, C_LD = 242, C_SW = 243, C_SD = 244, C_FLD = 245, C_FSD = 246, C_BEQ = 247, C_BNE = 248;
+
+    /** The RVC twin of a base op, or the op itself when it has none. */
+    static int compressedTwin(int op) {
+        return switch (op) {
+            case NOP -> C_NOP;
+            case LI -> C_LI;
+            case MV -> C_MV;
+            case ADDI -> C_ADDI;
+            case ADDIW -> C_ADDIW;
+            case LUI -> C_LUI;
+            case SLLI -> C_SLLI;
+            case SRLI -> C_SRLI;
+            case SRAI -> C_SRAI;
+            case ANDI -> C_ANDI;
+            case ADD -> C_ADD;
+            case SUB -> C_SUB;
+            case XOR -> C_XOR;
+            case OR -> C_OR;
+            case AND -> C_AND;
+            case ADDW -> C_ADDW;
+            case SUBW -> C_SUBW;
+            case LW -> C_LW;
+            case LD -> C_LD;
+            case SW -> C_SW;
+            case SD -> C_SD;
+            case FLD -> C_FLD;
+            case FSD -> C_FSD;
+            case BEQ -> C_BEQ;
+            case BNE -> C_BNE;
+            default -> op;
+        };
+    }
 
     // --- entry layout ---
     static final int RD_SHIFT = 8, RS1_SHIFT = 14, RS2_SHIFT = 19, RS3_SHIFT = 24;

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * firmware mode starting at the ELF entry in M-mode. Runs until the guest reports a verdict.
  */
 final class BareMetal implements AutoCloseable {
-    static final long UART = 0x1000_0000L, SYSCON = 0x10_0000L;
+    static final long UART = 0x1000_0000L, SYSCON = 0x10_0000L, CLINT = 0x200_0000L;
 
     final GuestRam ram;
     final PhysicalMemory memory;
@@ -59,10 +59,41 @@ final class BareMetal implements AutoCloseable {
                 }
             }
         });
+        HostClock clock = new HostClock();
+        long[] mtimecmp = {-1L};
+        // A one-hart CLINT as on QEMU's virt machine: msip at +0, mtimecmp at +0x4000, mtime at +0xbff8.
+        memory.mapMmio("clint", CLINT, 0x10000, new MmioHandler() {
+            @Override
+            public long read(long offset, int size) {
+                if (offset == 0xbff8) {
+                    return clock.mtime();
+                }
+                if (offset == 0xbffc) {
+                    return clock.mtime() >>> 32;
+                }
+                if (offset == 0x4000) {
+                    return mtimecmp[0];
+                }
+                return 0;
+            }
+
+            @Override
+            public void write(long offset, int size, long value) {
+                if (offset == 0) {
+                    hart.link().setInterruptPending(hv.api.platform.HartLink.MSIP, (value & 1) != 0);
+                } else if (offset == 0x4000) {
+                    mtimecmp[0] = size == 8 ? value : (mtimecmp[0] & ~0xffff_ffffL) | (value & 0xffff_ffffL);
+                    hart.link().setMachineTimerCompare(mtimecmp[0]);
+                } else if (offset == 0x4004) {
+                    mtimecmp[0] = (mtimecmp[0] & 0xffff_ffffL) | (value << 32);
+                    hart.link().setMachineTimerCompare(mtimecmp[0]);
+                }
+            }
+        });
         elf.loadPhysical(ram);
         tohostOffset = elf.symbol("tohost").isPresent() ? ram.offsetOf(elf.symbol("tohost").getAsLong()) : -1;
         mmu = new Mmu(memory, 0);
-        hart = new Hart(0, mmu, new HostClock(), HartConfig.firmware());
+        hart = new Hart(0, mmu, clock, HartConfig.firmware());
         hart.reset(elf.entry(), Hart.PRIV_M);
     }
 

@@ -185,6 +185,23 @@ public final class Mmu {
         ex = fetchSets[fetchSet];
     }
 
+    /**
+     * The TLB arrays in use for loads and stores, for a caller that inlines the hit path itself (the
+     * hart's interpreter; later a bytecode translator): entry i of the page of va is at
+     * {@code ((int) (va >>> 12) & TLB_INDEX_MASK) << 1}, tag then addend, exactly as in {@link #load64}.
+     * The arrays change only when the owning hart calls {@link #setContext} or {@link #writeSatp}; it
+     * must fetch them again after those. A miss must go through loadNN/storeNN.
+     */
+    public long[] loadTlb() {
+        return ld;
+    }
+
+    public long[] storeTlb() {
+        return st;
+    }
+
+    public static final int TLB_INDEX_MASK = TLB_MASK;
+
     /** WARL write of satp: an unsupported MODE leaves satp unchanged (returns false). Does not flush (spec 4.1.11). */
     public boolean writeSatp(long value) {
         int m = (int) (value >>> 60);
