@@ -299,7 +299,9 @@ class DifferentialTest {
                 int[] unary = {0x600, 0x601, 0x602, 0x604, 0x605};
                 switch (r.nextInt(7)) {
                     case 0 -> w(i(unary[r.nextInt(5)], a, 1, rd, 0x13), "zbb unary");
-                    case 1 -> w(i(unary[r.nextInt(3)], a, 1, rd, 0x1b), "zbb unary w");
+                    // ctzw (0x601) is left out: qemu-riscv64 7.2 returns the 64-bit count when the low word
+                    // is zero (61 for 0x2000000000000000; the spec says 32). BitManipTest covers it.
+                    case 1 -> w(i(new int[] {0x600, 0x602}[r.nextInt(2)], a, 1, rd, 0x1b), "zbb unary w");
                     case 2 -> w(i((0b011000 << 6) | r.nextInt(64), a, 5, rd, 0x13), "rori");
                     case 3 -> w(i(new int[] {0x287, 0x6b8}[r.nextInt(2)], a, 5, rd, 0x13), "orc.b/rev8");
                     case 4 -> w(i((new int[] {0b001010, 0b010010, 0b011010}[r.nextInt(3)] << 6) | r.nextInt(64), a, 1, rd, 0x13), "bseti/bclri/binvi");
