@@ -8,18 +8,20 @@
 #   idle   CPU use of the booted, idle VM over 5 s, in % of one host core
 # and the HV/QEMU ratios. HV's side may not work yet: it prints "HV: not available (reason)".
 # Options: --cpus LIST (1,4)  --memory SIZE (512M)  --runs N (1; best of N)  --timeout S (300)
+#          --silence S (60: give up when the VM prints nothing for that long before the ready line)
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 . "$ROOT/scripts/lib/vm-console.sh"
 GUEST="${HV_CACHE_DIR:-$ROOT/.cache}/guest"
-CPUS_LIST=1,4 MEMORY=512M RUNS=1 TIMEOUT=300
+CPUS_LIST=1,4 MEMORY=512M RUNS=1 TIMEOUT=300 SILENCE=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --cpus) CPUS_LIST="$2"; shift 2 ;;
     --memory) MEMORY="$2"; shift 2 ;;
     --runs) RUNS="$2"; shift 2 ;;
     --timeout) TIMEOUT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--cpus 1,4] [--memory 512M] [--runs N] [--timeout SECONDS]" >&2; exit 2 ;;
+    --silence) SILENCE="$2"; shift 2 ;;
+    *) echo "usage: $0 [--cpus 1,4] [--memory 512M] [--runs N] [--timeout SECONDS] [--silence SECONDS]" >&2; exit 2 ;;
   esac
 done
 "$ROOT/scripts/fetch-guest.sh" || exit 3
@@ -41,8 +43,13 @@ measure() {
   R_BOOT= R_SHA= R_RSS= R_IDLE= R_ERR=
   t0="$(vm_now)"
   vm_start "$log" "$@"
-  if ! vm_wait_for HV-GUEST-READY "$TIMEOUT"; then
-    if vm_alive; then R_ERR="no HV-GUEST-READY within ${TIMEOUT}s"; else vm_wait_exit 1; R_ERR="exited with status $VM_STATUS before HV-GUEST-READY"; fi
+  vm_wait_for HV-GUEST-READY "$TIMEOUT" "$SILENCE"
+  case $? in
+    0) ;;
+    2) R_ERR="no console output for ${SILENCE}s and no HV-GUEST-READY" ;;
+    *) if vm_alive; then R_ERR="no HV-GUEST-READY within ${TIMEOUT}s"; else vm_wait_exit 1; R_ERR="exited with status $VM_STATUS before HV-GUEST-READY"; fi ;;
+  esac
+  if [ -n "$R_ERR" ]; then
     R_ERR="$R_ERR; last output: $(tr -d '\r' <"$log" | grep -v '^\s*$' | tail -n 1 | cut -c1-140)"
     vm_cleanup; return 1
   fi

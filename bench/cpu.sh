@@ -76,7 +76,12 @@ best_of() {
 
 mips() { awk -v n="$1" -v t="$2" 'BEGIN { if (n > 0 && t > 0) printf "%.0f", n / t / 1e6; else printf "?" }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "?" }'; }
-row() { printf '  %-40s %8s s wall %8s s cpu %7s MIPS  %s\n' "$@"; }
+# row LABEL WALL CPU CHECK: MIPS by wall time (the figure the issues ask for) and by CPU time
+# (what a busy machine cannot inflate as much).
+row() {
+  printf '  %-40s %8s s wall %7s s cpu %6s MIPS %6s MIPS/cpu-s  %s\n' "$1" "$2" "$3" \
+    "$(mips "${INSTRET:-0}" "$2")" "$(mips "${INSTRET:-0}" "$3")" "$4"
+}
 
 echo "cpubench: $(sed -n 's/^cpubench: //p' <(qemu-riscv64 "$LINUX_BIN" 2>/dev/null | head -n 1)), best of $RUNS, $(nproc) host cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
@@ -132,16 +137,16 @@ elif [ -z "$INSTRET" ]; then
 fi
 echo "  guest instructions: ${INSTRET:-unknown}$( [ -n "$HV_INSTRET" ] && echo " (HV --stats)" || echo " (QEMU -icount)")"
 
-[ -z "$QU_WALL" ] || row "qemu-riscv64 (Linux static)" "$QU_WALL" "$QU_CPU" "$(mips "${INSTRET:-0}" "$QU_WALL")" "checksum $REF_SUM"
-[ -z "$QS_WALL" ] || row "qemu-system-riscv64 -M virt -bios none" "$QS_WALL" "$QS_CPU" "$(mips "${INSTRET:-0}" "$QS_WALL")" "checksum ${QS_SUM}$( [ "$QS_SUM" = "$REF_SUM" ] || echo ' WRONG')"
+[ -z "$QU_WALL" ] || row "qemu-riscv64 (Linux static)" "$QU_WALL" "$QU_CPU" "checksum $REF_SUM"
+[ -z "$QS_WALL" ] || row "qemu-system-riscv64 -M virt -bios none" "$QS_WALL" "$QS_CPU" "checksum ${QS_SUM}$( [ "$QS_SUM" = "$REF_SUM" ] || echo ' WRONG')"
 if [ -n "$HV_RUN_WALL" ] && [ -z "$HV_RUN_REASON" ]; then
-  row "HV run --bios none" "$HV_RUN_WALL" "$HV_RUN_CPU" "$(mips "${INSTRET:-0}" "$HV_RUN_WALL")" "checksum ok"
+  row "HV run --bios none" "$HV_RUN_WALL" "$HV_RUN_CPU" "checksum ok"
   [ -z "$QS_WALL" ] || echo "  ratio HV run / qemu-system-riscv64: $(ratio "$HV_RUN_WALL" "$QS_WALL")x wall (target <= 3x), HV MIPS $(mips "${INSTRET:-0}" "$HV_RUN_WALL") (target >= 250)"
 else
   echo "  HV run: not available (${HV_RUN_REASON:-unknown})"
 fi
 if [ -n "$HV_EXEC_WALL" ] && [ -z "$HV_EXEC_REASON" ]; then
-  row "HV exec (Linux static)" "$HV_EXEC_WALL" "$HV_EXEC_CPU" "$(mips "${INSTRET:-0}" "$HV_EXEC_WALL")" "checksum ok"
+  row "HV exec (Linux static)" "$HV_EXEC_WALL" "$HV_EXEC_CPU" "checksum ok"
   [ -z "$QU_WALL" ] || echo "  ratio HV exec / qemu-riscv64: $(ratio "$HV_EXEC_CPU" "$QU_CPU")x cpu, $(ratio "$HV_EXEC_WALL" "$QU_WALL")x wall (target <= 10x)"
 else
   echo "  HV exec: not available (${HV_EXEC_REASON:-unknown})"

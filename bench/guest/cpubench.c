@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #ifndef SCALE
-#define SCALE 6
+#define SCALE 4
 #endif
 
 /* ---- output: the only platform-specific part ------------------------------------------------ */
@@ -334,7 +334,7 @@ int main(void)
     out_str("cpubench: scale " );
     out_u64(SCALE);
     out_str("\n");
-    /* Round counts chosen so each kernel retires about 1e9 instructions at SCALE 6. */
+    /* Round counts chosen so each kernel retires about 1.67e8 instructions per SCALE unit. */
     v = bench_sieve(12 * SCALE);     report("sieve", v);  sum = mix(sum, v);
     v = bench_crc32(250 * SCALE);    report("crc32", v);  sum = mix(sum, v);
     v = bench_matmul(90 * SCALE);    report("matmul", v); sum = mix(sum, v);

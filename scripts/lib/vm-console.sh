@@ -3,7 +3,8 @@
 # FIFO and writes it to a log file; we wait for text in the log and type into the FIFO.
 #
 #   vm_start LOGFILE CMD...      start CMD with stdin = FIFO, stdout+stderr = LOGFILE
-#   vm_wait_for TEXT SECONDS     wait until TEXT appears in the log after the mark; 1 on timeout/exit
+#   vm_wait_for TEXT SECONDS [SILENCE]  wait until TEXT appears in the log after the mark; 1 on
+#                                timeout or exit, 2 when the VM printed nothing for SILENCE seconds
 #   vm_mark                      later vm_wait_for calls only look at output after this point
 #   vm_send TEXT                 type TEXT (add \n yourself, or use vm_run)
 #   vm_run COMMAND               type COMMAND and a newline
@@ -34,12 +35,18 @@ vm_mark() { VM_MARK="$(stat -c %s "$VM_LOG")"; }
 vm_alive() { [ -n "$VM_PID" ] && kill -0 "$VM_PID" 2>/dev/null; }
 
 vm_wait_for() {
-  local text="$1" deadline
+  local text="$1" deadline silence="${3:-}" size last_size=-1 last_change
   deadline="$(awk -v now="$(vm_now)" -v t="$2" 'BEGIN { printf "%.3f", now + t }')"
+  last_change="$(vm_now)"
   while :; do
     if tail -c +"$((VM_MARK + 1))" "$VM_LOG" | grep -qF -- "$text"; then return 0; fi
     vm_alive || { tail -c +"$((VM_MARK + 1))" "$VM_LOG" | grep -qF -- "$text"; return; }
     awk -v now="$(vm_now)" -v d="$deadline" 'BEGIN { exit !(now > d) }' && return 1
+    if [ -n "$silence" ]; then
+      size="$(stat -c %s "$VM_LOG")"
+      if [ "$size" != "$last_size" ]; then last_size="$size"; last_change="$(vm_now)";
+      elif awk -v now="$(vm_now)" -v c="$last_change" -v s="$silence" 'BEGIN { exit !(now - c > s) }'; then return 2; fi
+    fi
     sleep 0.02
   done
 }

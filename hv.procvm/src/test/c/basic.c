@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -23,6 +24,24 @@ int main(int argc, char **argv) {
     char cwd[4096];
     CHECK(getcwd(cwd, sizeof cwd) != NULL && cwd[0] == '/', "getcwd");
     printf("cwd=%s\n", cwd);
+    char maps[8192] = {0};
+    FILE *mf = fopen("/proc/self/maps", "r");
+    CHECK(mf != NULL && fread(maps, 1, sizeof maps - 1, mf) > 0 && strstr(maps, "[stack]") != NULL
+          && strstr(maps, argv[0]) != NULL && strstr(maps, "r-xp") != NULL, "/proc/self/maps describes the guest");
+    if (mf) {
+        fclose(mf);
+    }
+    char cmd[4096] = {0};
+    FILE *cf = fopen("/proc/self/cmdline", "r");
+    size_t cn = cf ? fread(cmd, 1, sizeof cmd, cf) : 0;
+    CHECK(cn == strlen(argv[0]) + 1 + (argc > 1 ? strlen(argv[1]) + 1 : 0) + (argc > 2 ? strlen(argv[2]) + 1 : 0)
+          && strcmp(cmd, argv[0]) == 0, "/proc/self/cmdline is argv");
+    if (cf) {
+        fclose(cf);
+    }
+    errno = 0;
+    CHECK(syscall(333) == -1 && errno == ENOSYS, "unknown system call is ENOSYS");
+    CHECK(syscall(333) == -1 && errno == ENOSYS, "and stays ENOSYS");
     fprintf(stderr, "to stderr\n");
     if (argc > 1 && strncmp(argv[1], "exit", 4) == 0) {
         return atoi(argv[1] + 4);

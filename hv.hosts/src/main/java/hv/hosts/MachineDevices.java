@@ -32,6 +32,9 @@ final class MachineDevices {
     record Placed(String name, Device device, long base, long size, int irq) {
     }
 
+    /** For devices that have no interrupt (PLIC source 0 means "none"). */
+    private static final hv.api.device.InterruptLine NO_INTERRUPT = level -> { };
+
     private final List<Placed> placed = new ArrayList<>();
 
     static MachineDevices create(List<String> userSpecs, PluginCatalog catalog, Plic plic, GuestMemory dma, GuestClock clock,
@@ -92,7 +95,7 @@ final class MachineDevices {
             Device device;
             try {
                 options.checkKnown(provider.options());
-                HostDeviceContext ctx = new HostDeviceContext(name, base, size, irq, plic.line(irq), dma, clock, console,
+                HostDeviceContext ctx = new HostDeviceContext(name, base, size, irq, irq == 0 ? NO_INTERRUPT : plic.line(irq), dma, clock, console,
                         machine, vmName, backends);
                 device = provider.create(ctx, options);
                 if (device == null) {

@@ -51,11 +51,7 @@ public final class VirtualMachine {
     }
 
     private static Map<String, NetworkBackendProvider> backends(PluginCatalog catalog) {
-        Map<String, NetworkBackendProvider> byType = new java.util.LinkedHashMap<>();
-        for (PluginCatalog.BackendEntry e : catalog.networkBackends()) {
-            byType.put(e.provider().type(), e.provider());
-        }
-        return byType;
+        return catalog.networkBackends();
     }
 
     /** Statistics of the run so far (for {@code --stats}); the launcher prints them. */

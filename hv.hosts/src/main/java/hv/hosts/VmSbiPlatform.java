@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class VmSbiPlatform implements SbiPlatform {
     static final int HSM_STARTED = 0, HSM_STOPPED = 1, HSM_START_PENDING = 2;
+    /** Longest single sleep of a default (retentive) HSM suspend; the guest re-suspends if nothing is pending. */
+    private static final long MAX_SUSPEND_NANOS = 10_000_000L;
 
     private final List<VcpuThread> vcpus;
     private final GuestRam ram;
@@ -103,7 +105,7 @@ final class VmSbiPlatform implements SbiPlatform {
     public long hartSuspend(int h, long type, long resumeAddress, long opaque) {
         if (type == 0) {
             // Default retentive suspend: behaves like WFI and returns when an interrupt is pending.
-            hart(h).awaitInterrupt(VcpuThreadTiming.MAX_SUSPEND_NANOS);
+            hart(h).awaitInterrupt(MAX_SUSPEND_NANOS);
             return Sbi.SUCCESS;
         }
         return Sbi.ERR_NOT_SUPPORTED; // non-retentive suspend needs a resume path we do not offer yet
@@ -155,11 +157,4 @@ final class VmSbiPlatform implements SbiPlatform {
         return true;
     }
 
-    /** Timing constants shared with the vCPU loop. */
-    static final class VcpuThreadTiming {
-        static final long MAX_SUSPEND_NANOS = 10_000_000L;
-
-        private VcpuThreadTiming() {
-        }
-    }
 }

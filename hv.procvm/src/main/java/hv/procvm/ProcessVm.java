@@ -61,10 +61,6 @@ public final class ProcessVm {
     private ProcessVm() {
     }
 
-    public static int run(Options options, String program, List<String> args) throws ExecException, InterruptedException {
-        return run(options, program, args, System.err);
-    }
-
     public static int run(Options options, String program, List<String> args, PrintStream diag)
             throws ExecException, InterruptedException {
         FileSystemView fs;

@@ -37,11 +37,12 @@ class CProgramsTest {
     void argumentsEnvironmentAuxvAndExitStatus(@TempDir Path dir) {
         Path exe = TestTools.compile("basic");
         TestTools.Result r = TestTools.hv(null, dir.toString(), Map.of("HV_TEST", "value 1"), null, exe.toString(), "one", "two words");
-        assertAllOk(r, 9);
+        assertAllOk(r, 13);
         assertTrue(r.out().contains("argc=3\nargv[0]=" + exe + "\nargv[1]=one\nargv[2]=two words\n"), r::toString);
         assertTrue(r.out().contains("HV_TEST=value 1\n"), r::toString);
         assertTrue(r.out().contains("cwd=" + real(dir) + "\n"), r::toString);
-        assertEquals("to stderr\n", r.err());
+        assertEquals("hv exec: unimplemented system call 333 (syscall_333), returning ENOSYS\nto stderr\n", r.err(),
+                "reported once, on stderr");
         assertEquals(42, TestTools.hv(exe.toString(), "exit42").status());
         assertEquals(255, TestTools.hv(exe.toString(), "exit255").status());
     }
@@ -79,6 +80,11 @@ class CProgramsTest {
     }
 
     @Test
+    void threadsMappingAndUnmappingAtOnce() {
+        assertAllOk(TestTools.hv(TestTools.compile("mtmaps").toString()), 1);
+    }
+
+    @Test
     void signals() {
         assertAllOk(TestTools.hv(TestTools.compile("signals").toString()), 10);
     }
@@ -104,6 +110,17 @@ class CProgramsTest {
         assertEquals(128 + 4, TestTools.hv(exe, "ill").status());
         assertEquals(128 + 6, TestTools.hv(exe, "abort").status());
         assertEquals(128 + 9, TestTools.hv(exe, "kill").status());
+    }
+
+    @Test
+    void randomSystemCallsCannotCrashTheProcessVm(@TempDir Path dir) throws IOException {
+        // An empty directory as the sysroot: whatever paths the calls make up stay inside it.
+        Files.createDirectories(dir.resolve("tmp"));
+        Path exe = TestTools.compile("fuzz");
+        TestTools.Result r = TestTools.hv(dir, "/", Map.of(), null, exe.toString(), "25");
+        assertEquals(0, r.status(), r::toString);
+        assertTrue(r.out().startsWith("fuzz done: 25 rounds"), r::toString);
+        assertFalse(r.err().contains("internal error"), r::toString);
     }
 
     @Test

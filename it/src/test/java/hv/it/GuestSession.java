@@ -62,6 +62,20 @@ final class GuestSession implements AutoCloseable {
         return new GuestSession(pb.start(), err);
     }
 
+    /**
+     * Any other VM with its serial console on stdin/stdout, driven the same way (the network
+     * tests use it for the QEMU guest at the other end of a cable).
+     */
+    static GuestSession startCommand(List<String> cmd) throws IOException {
+        Path err = Files.createTempFile("hv-it-vm", ".stderr");
+        return new GuestSession(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
+    }
+
+    /** Whether the VM process still runs. */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** Everything the console printed so far. */
     String output() {
         synchronized (console) {

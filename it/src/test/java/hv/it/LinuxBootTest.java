@@ -49,7 +49,7 @@ class LinuxBootTest {
             vm.command("echo hello-from-the-guest | dd of=/dev/vda bs=512 seek=100 conv=notrunc 2>/dev/null; sync", 60);
             assertEquals("hello-from-the-guest", vm.command("dd if=/dev/vda bs=512 skip=100 count=1 2>/dev/null | head -n 1", 60).strip());
             vm.send("poweroff -f");
-            assertEquals(0, vm.waitForExit(60), "poweroff must end HV with status 0");
+            assertEquals(0, vm.waitForExit(180), "poweroff must end HV with status 0");
         }
         byte[] after = Files.readAllBytes(disk);
         assertEquals("hello-from-the-guest\n", new String(after, 51200, 21));
@@ -67,7 +67,7 @@ class LinuxBootTest {
             long good = out.lines().filter(l -> l.startsWith(expected)).count();
             assertEquals(4, good, "each of the 4 parallel jobs must hash 2 MiB of zeros correctly:\n" + out);
             vm.send("poweroff -f");
-            assertEquals(0, vm.waitForExit(60));
+            assertEquals(0, vm.waitForExit(180));
         }
     }
 
@@ -81,7 +81,7 @@ class LinuxBootTest {
             assertTrue(vm.output().contains("OpenSBI"), "OpenSBI's banner must appear:\n" + boot);
             assertEquals("2", vm.command("nproc", 30).strip());
             vm.send("poweroff -f");
-            assertEquals(0, vm.waitForExit(60));
+            assertEquals(0, vm.waitForExit(180));
         }
     }
 }

@@ -22,6 +22,16 @@ final class DevicesCommand implements Runnable {
         for (PluginCatalog.Entry e : catalog.entries()) {
             System.out.printf("%-16s %-26s %-16s %s%n", e.provider().type(), e.module(), e.version(), e.provider().description());
         }
+        if (!catalog.networkBackends().isEmpty()) {
+            System.out.println();
+            System.out.printf("%-16s %-26s %-16s %s%n", "NET BACKEND", "MODULE", "VERSION", "DESCRIPTION");
+            catalog.networkBackends().forEach((type, provider) -> {
+                var d = provider.getClass().getModule().getDescriptor();
+                String module = d != null ? d.name() : "(class path)";
+                String version = d != null ? d.rawVersion().orElse("-") : "-";
+                System.out.printf("%-16s %-26s %-16s %s%n", type, module, version, provider.description());
+            });
+        }
         for (String error : catalog.errors()) {
             System.err.println("hv: plugin: " + error);
         }

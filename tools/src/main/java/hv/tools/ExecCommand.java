@@ -17,9 +17,11 @@ import picocli.CommandLine.Parameters;
 @Command(name = "exec", modelTransformer = ExecCommand.OptionsBeforeProgram.class,
         description = {"Run a riscv64 Linux program on this host (like qemu-user).",
                 "Options must come before PROGRAM; everything after it goes to the program."},
-        footer = {"", "Paths: without --sysroot the program sees the host file system as is. With --sysroot the",
-                "directory is the program's root (chroot-like): absolute paths and links resolve inside it and",
-                "no path can leave it. PROGRAM is looked up in the sysroot first, then on the host.",
+        footer = {"",
+                "Paths: without --sysroot the program sees the host file system as is. With --sysroot the directory is"
+                        + " the program's root (chroot-like): absolute paths and links resolve inside it and no path can"
+                        + " leave it. PROGRAM is looked up in the sysroot first, then on the host.",
+                "",
                 "Exit status: the program's, or 128+N if signal N killed it; 3 if PROGRAM cannot be run."})
 final class ExecCommand implements Callable<Integer> {
 
@@ -64,7 +66,7 @@ final class ExecCommand implements Callable<Integer> {
             vars.put(e.substring(0, eq), e.substring(eq + 1));
         }
         try {
-            return ProcessVm.run(new ProcessVm.Options(sysroot, vars, cwd, stats, parseSize(memory)), program, args);
+            return ProcessVm.run(new ProcessVm.Options(sysroot, vars, cwd, stats, parseSize(memory)), program, args, System.err);
         } catch (ExecException e) {
             throw new UserError(e.getMessage(), ExitCodes.BAD_INPUT);
         }

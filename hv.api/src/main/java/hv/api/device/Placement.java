@@ -7,7 +7,10 @@ package hv.api.device;
  */
 public sealed interface Placement {
 
-    /** A fixed MMIO window and PLIC source, e.g. the NS16550A at 0x10000000, IRQ 10. */
+    /**
+     * A fixed MMIO window and PLIC source, e.g. the NS16550A at 0x10000000, IRQ 10. IRQ 0 means
+     * the device has no interrupt (PLIC source 0 does not exist; its line goes nowhere).
+     */
     record Fixed(long base, long size, int irq) implements Placement {
         public Fixed {
             if (size <= 0 || (base & 0xfff) != 0) {

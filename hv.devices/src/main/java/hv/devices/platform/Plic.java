@@ -98,8 +98,18 @@ public final class Plic implements MmioHandler {
         return contexts;
     }
 
-    /** The wire of source {@code source} (1..ndev), for a device's {@code DeviceContext}. */
+    /** A wire to nowhere, for devices placed without an interrupt (source 0 does not exist). */
+    private static final InterruptLine NO_LINE = level -> {
+    };
+
+    /**
+     * The wire of source {@code source} (1..ndev), for a device's {@code DeviceContext}; source 0
+     * (a device without an interrupt, e.g. the syscon) gets a line that goes nowhere.
+     */
     public InterruptLine line(int source) {
+        if (source == 0) {
+            return NO_LINE;
+        }
         if (source < 1 || source > ndev) {
             throw new IllegalArgumentException("PLIC source " + source + " out of range 1.." + ndev);
         }

@@ -1,9 +1,9 @@
 package hv.devices.plugins;
 
 import hv.api.device.DeviceProvider;
+import hv.api.net.NetworkBackendProvider;
 import hv.api.device.OptionSpec;
 import hv.api.device.Placement;
-import hv.api.net.NetworkBackendProvider;
 
 import java.io.IOException;
 import java.lang.module.Configuration;
@@ -29,8 +29,7 @@ import java.util.regex.Pattern;
 
 /**
  * Finds device plugins: every jar in the plugin folders gets its own module layer (parent: the
- * layer HV runs in) and ServiceLoader looks for {@link DeviceProvider}s (and network backend
- * providers, which NIC frontends open through {@code DeviceContext.networkBackend}) in it. A jar that is not
+ * layer HV runs in) and ServiceLoader looks for {@link DeviceProvider}s in it. A jar that is not
  * a named module, is corrupt, fails to resolve, has no provider, has a provider that throws or
  * answers nonsense, targets another SPI version, repeats a module name or a device type, is
  * reported in one line naming the jar and the reason; the others still load.
@@ -45,19 +44,13 @@ public final class PluginCatalog {
     public record Entry(DeviceProvider provider, String module, String version, Path jar) {
     }
 
-    /** A network backend provider (a jar may provide backends instead of, or besides, devices). */
-    public record BackendEntry(NetworkBackendProvider provider, String module, String version, Path jar) {
-    }
-
     private final Map<String, Entry> byType;
-    private final Map<String, BackendEntry> backends;
-    private final List<ModuleLayer> layers;
+    private final Map<String, NetworkBackendProvider> backends;
     private final List<String> errors;
 
     private PluginCatalog(Loader l) {
         this.byType = l.byType;
-        this.backends = l.backends;
-        this.layers = List.copyOf(l.layers);
+        this.backends = Map.copyOf(l.backends);
         this.errors = List.copyOf(l.errors);
     }
 
@@ -133,8 +126,7 @@ public final class PluginCatalog {
         private final ModuleLayer parent;
         private final ClassLoader parentLoader;
         private final Map<String, Entry> byType = new LinkedHashMap<>();
-        private final Map<String, BackendEntry> backends = new LinkedHashMap<>();
-        private final List<ModuleLayer> layers = new ArrayList<>();
+        private final Map<String, NetworkBackendProvider> backends = new LinkedHashMap<>();
         private final Map<String, Path> moduleJars = new HashMap<>();
         private final List<String> errors = new ArrayList<>();
 
@@ -171,30 +163,44 @@ public final class PluginCatalog {
                 Configuration cf = parent.configuration().resolveAndBind(finder, ModuleFinder.of(), Set.of(module));
                 ModuleLayer layer = parent.defineModulesWithOneLoader(cf, parentLoader);
                 moduleJars.put(module, jar);
-                layers.add(layer);
-                String version = descriptor.rawVersion().orElse("-");
                 int found = 0;
                 for (ServiceLoader.Provider<DeviceProvider> p : ServiceLoader.load(layer, DeviceProvider.class).stream().toList()) {
                     if (p.type().getModule().getLayer() != layer) {
                         continue; // a provider of the parent layer, not this jar's
                     }
                     found++;
-                    addProvider(name, module, version, jar, p);
+                    addProvider(name, module, descriptor.rawVersion().orElse("-"), jar, p);
                 }
-                for (ServiceLoader.Provider<NetworkBackendProvider> p : ServiceLoader.load(layer, NetworkBackendProvider.class).stream().toList()) {
-                    if (p.type().getModule().getLayer() != layer) {
-                        continue;
-                    }
-                    found++;
-                    addBackend(name, module, version, jar, p);
-                }
+                found += addBackends(name, layer);
                 if (found == 0) {
-                    errors.add(name + ": module " + module
-                            + " provides no hv.api.device.DeviceProvider (nor hv.api.net.NetworkBackendProvider)");
+                    errors.add(name + ": module " + module + " provides no hv.api.device.DeviceProvider or hv.api.net.NetworkBackendProvider");
                 }
             } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
                 errors.add(name + ": cannot load: " + oneLine(e));
             }
+        }
+
+        /** Network backends (hv.api.net) from the same layer: they are plugins too. */
+        int addBackends(String jarName, ModuleLayer layer) {
+            int found = 0;
+            for (ServiceLoader.Provider<NetworkBackendProvider> p : ServiceLoader.load(layer, NetworkBackendProvider.class).stream().toList()) {
+                if (p.type().getModule().getLayer() != layer) {
+                    continue;
+                }
+                found++;
+                try {
+                    NetworkBackendProvider provider = p.get();
+                    String type = provider.type();
+                    if (type == null || !TYPE.matcher(type).matches()) {
+                        errors.add(jarName + ": network backend " + p.type().getName() + " has an invalid type '" + type + "'");
+                    } else if (backends.putIfAbsent(type, provider) != null) {
+                        errors.add(jarName + ": network backend '" + type + "' is already provided by another plugin");
+                    }
+                } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                    errors.add(jarName + ": network backend " + p.type().getName() + " failed: " + oneLine(e));
+                }
+            }
+            return found;
         }
 
         void addProvider(String jarName, String module, String version, Path jar, ServiceLoader.Provider<DeviceProvider> p) {
@@ -235,33 +241,6 @@ public final class PluginCatalog {
             }
             byType.put(type, new Entry(provider, module, version, jar));
         }
-
-        void addBackend(String jarName, String module, String version, Path jar, ServiceLoader.Provider<NetworkBackendProvider> p) {
-            String className = p.type().getName();
-            NetworkBackendProvider provider;
-            String type;
-            try {
-                provider = p.get();
-                type = provider.type();
-                if (provider.description() == null) {
-                    errors.add(jarName + ": " + className + " returns null for its description");
-                    return;
-                }
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError | StackOverflowError e) {
-                errors.add(jarName + ": network backend " + className + " failed: " + oneLine(e));
-                return;
-            }
-            if (type == null || !TYPE.matcher(type).matches()) {
-                errors.add(jarName + ": network backend " + className + " has an invalid type '" + type + "'");
-                return;
-            }
-            BackendEntry previous = backends.get(type);
-            if (previous != null) {
-                errors.add(jarName + ": network backend '" + type + "' is already provided by " + previous.jar().getFileName());
-                return;
-            }
-            backends.put(type, new BackendEntry(provider, module, version, jar));
-        }
     }
 
     private static String oneLine(Throwable t) {
@@ -284,17 +263,9 @@ public final class PluginCatalog {
         return Optional.ofNullable(byType.get(type));
     }
 
-    public List<BackendEntry> networkBackends() {
-        return List.copyOf(backends.values());
-    }
-
-    public Optional<BackendEntry> findNetworkBackend(String type) {
-        return Optional.ofNullable(backends.get(type));
-    }
-
-    /** The layers created, one per loaded plugin jar (for other services hv.hosts looks up). */
-    public List<ModuleLayer> layers() {
-        return layers;
+    /** Network backend providers by type ({@code stream}, {@code dgram}, {@code switch}, ...). */
+    public Map<String, NetworkBackendProvider> networkBackends() {
+        return backends;
     }
 
     /** One line per folder, jar or provider that could not be loaded. */

@@ -166,6 +166,13 @@ class PlicTest {
     }
 
     @Test
+    void sourceZeroIsALineToNowhereAndOthersOutOfRangeAreRefused() {
+        plic.line(0).raise();
+        assertEquals(0, plic.read(0x1000, 4));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> plic.line(VirtLayout.PLIC_NDEV + 1));
+    }
+
+    @Test
     void resetClearsConfigurationAndClaims() {
         priority(1, 1);
         enable(H0_S, 1);

@@ -128,14 +128,9 @@ class PluginCatalogTest {
             Method type = host.findLoader("hv.api").loadClass("hv.api.device.DeviceProvider").getMethod("type");
             types.add((String) type.invoke(provider));
         }
-        List<String> backends = new ArrayList<>();
-        for (Object entry : (List<?>) catalog.getMethod("networkBackends").invoke(cat)) {
-            Method providerAccessor = entry.getClass().getMethod("provider");
-            providerAccessor.setAccessible(true);
-            Object provider = providerAccessor.invoke(entry);
-            Method type = host.findLoader("hv.api").loadClass("hv.api.net.NetworkBackendProvider").getMethod("type");
-            backends.add((String) type.invoke(provider));
-        }
+        @SuppressWarnings("unchecked")
+        Map<String, ?> backendMap = (Map<String, ?>) catalog.getMethod("networkBackends").invoke(cat);
+        List<String> backends = new ArrayList<>(backendMap.keySet());
         return new Loaded(types, errors, backends);
     }
 

@@ -25,6 +25,41 @@ public record KernelImage(byte[] bytes, long textOffset, long imageSize) {
     }
 
     /**
+     * A truncated kernel would boot into garbage, so we look for its true end: distribution kernels
+     * carry an EFI stub, a PE/COFF image whose section table says where the file's data ends (PE
+     * format, "Section Table"); otherwise the file must hold at least half of image_size (the rest
+     * being bss, which is never that large).
+     */
+    private static void checkNotTruncated(String name, byte[] data, ByteBuffer b, long imageSize) throws BootException {
+        if (data.length >= 0x40 && data[0] == 'M' && data[1] == 'Z') {
+            long pe = Integer.toUnsignedLong(b.getInt(0x3c));
+            if (pe + 24 <= data.length && b.getInt((int) pe) == 0x0000_4550) { // "PE\0\0"
+                int sections = Short.toUnsignedInt(b.getShort((int) pe + 6));
+                int optionalHeader = Short.toUnsignedInt(b.getShort((int) pe + 20));
+                long table = pe + 24 + optionalHeader;
+                if (table + 40L * sections > data.length) {
+                    throw new BootException(name + ": truncated kernel Image (its PE section table lies beyond the end of the file)");
+                }
+                long end = 0;
+                for (int i = 0; i < sections; i++) {
+                    int at = (int) (table + 40L * i);
+                    long rawSize = Integer.toUnsignedLong(b.getInt(at + 16));
+                    long rawPointer = Integer.toUnsignedLong(b.getInt(at + 20));
+                    end = Math.max(end, rawPointer + rawSize);
+                }
+                if (end > data.length) {
+                    throw new BootException(name + ": truncated kernel Image: its sections end at byte " + end + " but the file has "
+                            + data.length + " (image_size " + imageSize + ")");
+                }
+                return;
+            }
+        }
+        if (data.length < imageSize / 2) {
+            throw new BootException(name + ": kernel Image looks truncated: " + data.length + " bytes for an image_size of " + imageSize);
+        }
+    }
+
+    /**
      * Parses and validates the header.
      *
      * @throws BootException naming the problem: too short, bad magic, big-endian, or a size that cannot be right
@@ -52,6 +87,7 @@ public record KernelImage(byte[] bytes, long textOffset, long imageSize) {
         if (imageSize < data.length) {
             throw new BootException(name + ": Image header says image_size " + imageSize + " but the file has " + data.length + " bytes (truncated header or corrupt file)");
         }
+        checkNotTruncated(name, data, b, imageSize);
         if (textOffset < 0 || textOffset % 4096 != 0 || textOffset > (1L << 30)) {
             throw new BootException(name + ": Image header has an implausible text_offset 0x" + Long.toHexString(textOffset));
         }

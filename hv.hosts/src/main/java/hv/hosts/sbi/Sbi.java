@@ -12,7 +12,13 @@ public final class Sbi {
             ERR_ALREADY_STOPPED = -8;
 
     static final long EXT_BASE = 0x10, EXT_TIME = 0x54494D45L, EXT_IPI = 0x735049L, EXT_RFENCE = 0x52464E43L,
-            EXT_HSM = 0x48534DL, EXT_SRST = 0x53525354L, EXT_DBCN = 0x4442434EL;
+            EXT_HSM = 0x48534DL, EXT_SRST = 0x53525354L, EXT_DBCN = 0x4442434EL, EXT_PMU = 0x504D55L;
+    /**
+     * The hardware counters the PMU extension reports: cycle, time and instret (SBI spec chapter 11).
+     * Linux enables user access to the time CSR (scounteren.TM, for its vDSO clock_gettime) only
+     * from its SBI PMU driver, so without this extension every rdtime in user space would trap.
+     */
+    private static final int[] PMU_COUNTER_CSRS = {0xC00, 0xC01, 0xC02};
     static final long LEGACY_SET_TIMER = 0, LEGACY_PUTCHAR = 1, LEGACY_GETCHAR = 2, LEGACY_CLEAR_IPI = 3,
             LEGACY_SHUTDOWN = 8;
 
@@ -77,6 +83,8 @@ public final class Sbi {
         } else if (eid == EXT_DBCN) {
             callCounts[7]++;
             return dbcn(fid, x[A0], x[A1], x[A2]);
+        } else if (eid == EXT_PMU) {
+            return pmu(fid, x[A0]);
         }
         return err(ERR_NOT_SUPPORTED);
     }
@@ -94,8 +102,26 @@ public final class Sbi {
 
     static boolean probe(long eid) {
         return eid == EXT_BASE || eid == EXT_TIME || eid == EXT_IPI || eid == EXT_RFENCE || eid == EXT_HSM
-                || eid == EXT_SRST || eid == EXT_DBCN || eid == LEGACY_SET_TIMER || eid == LEGACY_PUTCHAR
+                || eid == EXT_SRST || eid == EXT_DBCN || eid == EXT_PMU || eid == LEGACY_SET_TIMER || eid == LEGACY_PUTCHAR
                 || eid == LEGACY_GETCHAR || eid == LEGACY_CLEAR_IPI || eid == LEGACY_SHUTDOWN;
+    }
+
+    /**
+     * A minimal PMU: the fixed counters are described, but no event can be programmed (HV counts no
+     * hardware events), so perf reports them unsupported while the kernel's PMU driver still loads.
+     */
+    private long[] pmu(long fid, long arg) {
+        return switch ((int) fid) {
+            case 0 -> ok(PMU_COUNTER_CSRS.length); // num_counters
+            case 1 -> { // counter_get_info: CSR number in bits 11:0, width-1 in bits 17:12, type 0 = hardware
+                if (arg < 0 || arg >= PMU_COUNTER_CSRS.length) {
+                    yield err(ERR_INVALID_PARAM);
+                }
+                yield ok(PMU_COUNTER_CSRS[(int) arg] | (63L << 12));
+            }
+            case 4 -> ok(0); // counter_stop: nothing runs, so stopping always succeeds
+            default -> err(ERR_NOT_SUPPORTED); // config_matching, start, fw_read: no programmable events
+        };
     }
 
     private long[] rfence(long fid, long[] x) {

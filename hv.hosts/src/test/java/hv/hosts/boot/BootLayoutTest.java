@@ -45,10 +45,40 @@ class BootLayoutTest {
 
     @Test
     void parsesAValidImageHeader() throws Exception {
-        KernelImage k = KernelImage.parse("Image", image(0x200000, 1 << 20, 4096));
+        KernelImage k = KernelImage.parse("Image", image(0x200000, 1 << 20, 1 << 20));
         assertEquals(0x200000, k.textOffset());
         assertEquals(1 << 20, k.imageSize());
         assertTrue(KernelImage.looksLikeImage(image(0x200000, 1 << 20, 4096)));
+    }
+
+    @Test
+    void rejectsAFileMuchShorterThanItsImageSize() {
+        BootException e = assertThrows(BootException.class, () -> KernelImage.parse("x", image(0x200000, 1 << 20, 4096 * 4)));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    @Test
+    void rejectsAnEfiStubImageWhoseSectionsRunPastTheEnd() {
+        byte[] img = image(0x200000, 8192, 8192);
+        ByteBuffer b = ByteBuffer.wrap(img).order(ByteOrder.LITTLE_ENDIAN);
+        img[0] = 'M';
+        img[1] = 'Z';
+        b.putInt(0x3c, 0x40).putInt(0x40, 0x4550).putShort(0x46, (short) 1).putShort(0x54, (short) 0);
+        int section = 0x40 + 24;
+        b.putInt(section + 16, 4096).putInt(section + 20, 4096); // ends at 8192: fits
+        assertTrue(assertDoesNotThrowImage(img));
+        b.putInt(section + 16, 8192); // ends at 12288: past the end
+        BootException e = assertThrows(BootException.class, () -> KernelImage.parse("x", img));
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+    }
+
+    private static boolean assertDoesNotThrowImage(byte[] img) {
+        try {
+            KernelImage.parse("x", img);
+            return true;
+        } catch (BootException e) {
+            throw new AssertionError(e.getMessage());
+        }
     }
 
     @Test

@@ -148,6 +148,16 @@ class SbiTest {
     }
 
     @Test
+    void pmuDescribesCycleTimeInstretAndRefusesEvents() {
+        Sbi sbi = new Sbi(new FakePlatform(1));
+        assertArrayEquals(new long[] {0, 1}, call(sbi, 0, 0x10, 3, 0x504D55L));
+        assertArrayEquals(new long[] {0, 3}, call(sbi, 0, 0x504D55L, 0));
+        assertArrayEquals(new long[] {0, 0xC01 | (63L << 12)}, call(sbi, 0, 0x504D55L, 1, 1));
+        assertEquals(Sbi.ERR_INVALID_PARAM, call(sbi, 0, 0x504D55L, 1, 3)[0]);
+        assertEquals(Sbi.ERR_NOT_SUPPORTED, call(sbi, 0, 0x504D55L, 2, 0, 7, 0, 1)[0]);
+    }
+
+    @Test
     void legacyConsoleAndTimer() {
         FakePlatform p = new FakePlatform(1);
         Sbi sbi = new Sbi(p);

@@ -1,7 +1,6 @@
 package hv.procvm.fs;
 
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 
 /**
  * The character devices a program under a sysroot may open although the sysroot has no /dev:
@@ -19,7 +18,6 @@ public final class DeviceFile extends OpenFile {
         }
     }
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final Kind kind;
     private final String guestPath;
     private final int uid;
@@ -54,7 +52,7 @@ public final class DeviceFile extends OpenFile {
             }
             case RANDOM, URANDOM -> {
                 byte[] b = new byte[n];
-                RANDOM.nextBytes(b);
+                HostRandom.fill(b);
                 dst.put(b);
             }
             default -> {

@@ -5,164 +5,72 @@ import hv.procvm.fs.DirectoryFile;
 import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileStat;
+import hv.procvm.fs.GeneratedFile;
 import hv.procvm.fs.FileSystemView;
 import hv.procvm.fs.HostFile;
 import hv.procvm.fs.HostStat;
 import hv.procvm.fs.OpenFile;
 import hv.procvm.fs.PathOnlyFile;
 import hv.procvm.fs.Pipe;
-import hv.procvm.mem.AddressSpace;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.Set;
 
-/** File and directory system calls, on java.nio against the host (through the {@link FileSystemView}). */
+/** Opening, reading and writing files, stat, descriptors (fcntl, dup, pipes, ioctl), sizes and copies, on java.nio. */
 final class FileCalls {
-    static final int AT_FDCWD = -100;
-    static final int AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_SYMLINK_FOLLOW = 0x400, AT_EMPTY_PATH = 0x1000;
     static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6,
             F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_SETPIPE_SZ = 1031, F_GETPIPE_SZ = 1032;
+
     static final int FD_CLOEXEC = 1;
+
     static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
             TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421,
             FIONCLEX = 0x5450, FIOCLEX = 0x5451;
-    static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
+
     /** Largest single transfer of one read/write call (Linux caps at MAX_RW_COUNT, about 2 GiB). */
     static final int MAX_IO = 1 << 20;
 
     private final Kernel k;
+    private final GuestPaths paths;
 
-    FileCalls(Kernel k) {
+    FileCalls(Kernel k, GuestPaths paths) {
         this.k = k;
+        this.paths = paths;
     }
-
-    // ------------------------------------------------------------------ path resolution
-
-    private OpenFile file(GuestThread t, int fd) throws ErrnoException {
-        OpenFile f = t.process.fds.acquire(fd);
-        if (f == null) {
-            throw new ErrnoException(Errno.EBADF);
-        }
-        return f;
-    }
-
-    /** The guest directory a *at() call is relative to. */
-    private String baseDir(GuestThread t, int dirfd, String path) throws ErrnoException {
-        if (path.startsWith("/") || dirfd == AT_FDCWD) {
-            return t.process.cwd;
-        }
-        OpenFile f = file(t, dirfd);
-        try {
-            if (!(f instanceof DirectoryFile) && !(f instanceof PathOnlyFile)) {
-                throw new ErrnoException(Errno.ENOTDIR);
-            }
-            return f.guestPath();
-        } finally {
-            f.release();
-        }
-    }
-
-    private FileSystemView.Resolved resolve(GuestThread t, int dirfd, String path, boolean follow) throws ErrnoException {
-        return k.fs.resolve(baseDir(t, dirfd, path), path, follow);
-    }
-
-    /** HV's own files: /proc/self/exe, /proc/self/fd/N, /dev/std*, and under a sysroot the /dev devices. */
-    private sealed interface Special permits Exe, FdAlias, Device {
-    }
-
-    private record Exe(Path host, String guestPath) implements Special {
-    }
-
-    private record FdAlias(int fd) implements Special {
-    }
-
-    private record Device(DeviceFile.Kind kind) implements Special {
-    }
-
-    private Special special(GuestThread t, int dirfd, String path) throws ErrnoException {
-        if (!path.startsWith("/dev/") && !path.startsWith("/proc/") && !(dirfd == AT_FDCWD && !path.startsWith("/")
-                && (t.process.cwd.startsWith("/dev") || t.process.cwd.startsWith("/proc")))) {
-            return null;
-        }
-        String abs = FileSystemView.normalize(FileSystemView.absolute(baseDir(t, dirfd, path), path));
-        GuestProcess p = t.process;
-        String self = "/proc/" + p.pid;
-        if (abs.startsWith(self + "/")) {
-            abs = "/proc/self" + abs.substring(self.length());
-        }
-        switch (abs) {
-            case "/proc/self/exe" -> {
-                return p.exeHostPath == null ? null : new Exe(p.exeHostPath, p.exeGuestPath);
-            }
-            case "/dev/stdin" -> {
-                return new FdAlias(0);
-            }
-            case "/dev/stdout" -> {
-                return new FdAlias(1);
-            }
-            case "/dev/stderr" -> {
-                return new FdAlias(2);
-            }
-            default -> {
-            }
-        }
-        for (String prefix : new String[] {"/proc/self/fd/", "/dev/fd/"}) {
-            if (abs.startsWith(prefix)) {
-                try {
-                    return new FdAlias(Integer.parseInt(abs.substring(prefix.length())));
-                } catch (NumberFormatException e) {
-                    throw new ErrnoException(Errno.ENOENT);
-                }
-            }
-        }
-        if (k.fs.jailed()) {
-            return switch (abs) {
-                case "/dev/null" -> new Device(DeviceFile.Kind.NULL);
-                case "/dev/zero" -> new Device(DeviceFile.Kind.ZERO);
-                case "/dev/full" -> new Device(DeviceFile.Kind.FULL);
-                case "/dev/random" -> new Device(DeviceFile.Kind.RANDOM);
-                case "/dev/urandom" -> new Device(DeviceFile.Kind.URANDOM);
-                default -> null;
-            };
-        }
-        return null;
-    }
-
-    // ------------------------------------------------------------------ open/close
 
     long openat(GuestThread t, int dirfd, long pathPtr, int flags, int mode) throws ErrnoException {
         String path = Syscalls.path(t, pathPtr);
         boolean cloexec = (flags & OpenFile.O_CLOEXEC) != 0;
         int status = flags & (OpenFile.O_ACCMODE | OpenFile.O_APPEND | OpenFile.O_NONBLOCK | OpenFile.O_PATH);
-        Special sp = special(t, dirfd, path);
+        GuestPaths.Special sp = paths.special(t, dirfd, path);
         if (sp != null) {
             switch (sp) {
-                case FdAlias a -> {
-                    OpenFile f = file(t, a.fd());
+                case GuestPaths.FdAlias a -> {
+                    OpenFile f = paths.file(t, a.fd());
                     return t.process.fds.install(f, 0, cloexec);
                 }
-                case Device d -> {
+                case GuestPaths.Device d -> {
                     return t.process.fds.install(new DeviceFile(d.kind(), path, status, k.uid, k.gid), 0, cloexec);
                 }
-                case Exe e -> {
+                case GuestPaths.Generated g -> {
+                    if ((flags & OpenFile.O_ACCMODE) != OpenFile.O_RDONLY) {
+                        return -Errno.EACCES;
+                    }
+                    return t.process.fds.install(new GeneratedFile(g.content(), path, k.uid, k.gid), 0, cloexec);
+                }
+                case GuestPaths.Exe e -> {
                     return openHost(t, e.host(), e.guestPath(), null, flags, mode, status, cloexec);
                 }
             }
@@ -171,7 +79,7 @@ final class FileCalls {
             return -Errno.EOPNOTSUPP;
         }
         boolean follow = (flags & OpenFile.O_NOFOLLOW) == 0;
-        FileSystemView.Resolved r = resolve(t, dirfd, path, follow);
+        FileSystemView.Resolved r = paths.resolve(t, dirfd, path, follow);
         return openHost(t, r.host(), r.guestPath(), r, flags, mode, status, cloexec);
     }
 
@@ -272,10 +180,8 @@ final class FileCalls {
         return 0;
     }
 
-    // ------------------------------------------------------------------ read/write
-
     long read(GuestThread t, int fd, long buf, long count) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (count < 0) {
                 return -Errno.EINVAL;
@@ -293,7 +199,7 @@ final class FileCalls {
     }
 
     long write(GuestThread t, int fd, long buf, long count) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (count < 0) {
                 return -Errno.EINVAL;
@@ -307,7 +213,7 @@ final class FileCalls {
     }
 
     long pread(GuestThread t, int fd, long buf, long count, long off) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
@@ -324,7 +230,7 @@ final class FileCalls {
     }
 
     long pwrite(GuestThread t, int fd, long buf, long count, long off) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
@@ -364,7 +270,7 @@ final class FileCalls {
         for (long[] e : v) {
             total += e[1];
         }
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             byte[] tmp = new byte[(int) Math.min(total, MAX_IO)];
             long r = off < 0 ? f.read(ByteBuffer.wrap(tmp), t, true) : f.pread(ByteBuffer.wrap(tmp), off);
@@ -402,7 +308,7 @@ final class FileCalls {
             t.process.as.readBytes(e[0], tmp, done, n);
             done += n;
         }
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             return off < 0 ? f.write(ByteBuffer.wrap(tmp), t) : f.pwrite(ByteBuffer.wrap(tmp), off);
         } finally {
@@ -411,7 +317,7 @@ final class FileCalls {
     }
 
     long lseek(GuestThread t, int fd, long off, int whence) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             return f.seek(off, whence);
         } finally {
@@ -419,101 +325,27 @@ final class FileCalls {
         }
     }
 
-    // ------------------------------------------------------------------ stat
-
-    private FileStat statPath(GuestThread t, int dirfd, String path, int flags) throws ErrnoException {
-        if (path.isEmpty()) {
-            if ((flags & AT_EMPTY_PATH) == 0) {
-                throw new ErrnoException(Errno.ENOENT);
-            }
-            if (dirfd == AT_FDCWD) {
-                return statHost(k.fs.resolve("/", t.process.cwd, true).host(), true);
-            }
-            return statFd(t, dirfd);
-        }
-        boolean follow = (flags & AT_SYMLINK_NOFOLLOW) == 0;
-        Special sp = special(t, dirfd, path);
-        if (sp != null) {
-            return switch (sp) {
-                case FdAlias a -> statFd(t, a.fd());
-                case Device d -> DeviceFile.statOf(d.kind());
-                case Exe e -> follow ? statHost(e.host(), true) : FileStat.synthetic(FileStat.S_IFLNK | 0777, 0, 2, k.uid, k.gid);
-            };
-        }
-        FileSystemView.Resolved r = resolve(t, dirfd, path, follow);
-        return statHost(r.host(), follow);
-    }
-
-    private static FileStat statHost(Path h, boolean follow) throws ErrnoException {
-        try {
-            return HostStat.of(h, follow);
-        } catch (IOException | RuntimeException e) {
-            throw new ErrnoException(Errno.of(e));
-        }
-    }
-
-    private FileStat statFd(GuestThread t, int fd) throws ErrnoException {
-        OpenFile f = file(t, fd);
-        try {
-            return f.stat();
-        } catch (IOException | RuntimeException e) {
-            throw new ErrnoException(Errno.of(e));
-        } finally {
-            f.release();
-        }
-    }
-
     long fstatat(GuestThread t, int dirfd, long pathPtr, long buf, int flags) throws ErrnoException {
-        FileStat st = statPath(t, dirfd, Syscalls.path(t, pathPtr), flags);
+        FileStat st = paths.statPath(t, dirfd, Syscalls.path(t, pathPtr), flags);
         t.process.as.writeBytes(buf, st.toStat(), 0, 128);
         return 0;
     }
 
     long fstat(GuestThread t, int fd, long buf) throws ErrnoException {
-        FileStat st = statFd(t, fd);
+        FileStat st = paths.statFd(t, fd);
         t.process.as.writeBytes(buf, st.toStat(), 0, 128);
         return 0;
     }
 
     long statx(GuestThread t, int dirfd, long pathPtr, int flags, int mask, long buf) throws ErrnoException {
-        String path = pathPtr == 0 && (flags & AT_EMPTY_PATH) != 0 ? "" : Syscalls.path(t, pathPtr);
-        FileStat st = statPath(t, dirfd, path, flags);
+        String path = pathPtr == 0 && (flags & GuestPaths.AT_EMPTY_PATH) != 0 ? "" : Syscalls.path(t, pathPtr);
+        FileStat st = paths.statPath(t, dirfd, path, flags);
         t.process.as.writeBytes(buf, st.toStatx(), 0, 256);
         return 0;
     }
 
-    /** struct statfs (asm-generic/statfs.h, 120 bytes) from the host's FileStore. */
-    long statfs(GuestThread t, int fd, long pathPtr, long buf) throws ErrnoException {
-        Path h;
-        if (fd >= 0) {
-            OpenFile f = file(t, fd);
-            try {
-                h = f instanceof HostFile hf ? hf.hostPath() : f instanceof DirectoryFile df ? df.hostPath() : null;
-            } finally {
-                f.release();
-            }
-            if (h == null) {
-                h = Path.of("/");
-            }
-        } else {
-            h = resolve(t, AT_FDCWD, Syscalls.path(t, pathPtr), true).host();
-        }
-        try {
-            FileStore store = Files.getFileStore(h);
-            long bsize = 4096;
-            ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);
-            b.putLong(0, 0xEF53).putLong(8, bsize).putLong(16, store.getTotalSpace() / bsize)
-                    .putLong(24, store.getUnallocatedSpace() / bsize).putLong(32, store.getUsableSpace() / bsize)
-                    .putLong(40, 1 << 20).putLong(48, 1 << 19).putLong(64, 255).putLong(72, bsize);
-            t.process.as.writeBytes(buf, b.array(), 0, 120);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
     long getdents64(GuestThread t, int fd, long buf, long count) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (!(f instanceof DirectoryFile d)) {
                 return -Errno.ENOTDIR;
@@ -529,264 +361,10 @@ final class FileCalls {
         }
     }
 
-    long readlinkat(GuestThread t, int dirfd, long pathPtr, long buf, long size) throws ErrnoException {
-        if (size <= 0) {
-            return -Errno.EINVAL;
-        }
-        String path = Syscalls.path(t, pathPtr);
-        byte[] target;
-        Special sp = special(t, dirfd, path);
-        if (sp instanceof Exe e) {
-            target = e.guestPath().startsWith("/") ? e.guestPath().getBytes(StandardCharsets.UTF_8)
-                    : FileSystemView.normalize(FileSystemView.absolute(t.process.cwd, e.guestPath())).getBytes(StandardCharsets.UTF_8);
-        } else if (sp instanceof FdAlias a) {
-            OpenFile f = file(t, a.fd());
-            try {
-                String g = f.guestPath();
-                if (g == null) {
-                    FileStat st = f.stat();
-                    g = (st.mode() & FileStat.S_IFMT) == FileStat.S_IFIFO ? "pipe:[" + st.ino() + "]" : "anon_inode:[" + a.fd() + "]";
-                }
-                target = g.getBytes(StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                return -Errno.of(e);
-            } finally {
-                f.release();
-            }
-        } else if (sp != null) {
-            return -Errno.EINVAL;
-        } else {
-            FileSystemView.Resolved r = resolve(t, dirfd, path, false);
-            try {
-                target = Files.readSymbolicLink(r.host()).toString().getBytes(StandardCharsets.UTF_8);
-            } catch (java.nio.file.NotLinkException e) {
-                return -Errno.EINVAL;
-            } catch (IOException | RuntimeException e) {
-                return -Errno.of(e);
-            }
-        }
-        int n = (int) Math.min(size, target.length);
-        t.process.as.writeBytes(buf, target, 0, n);
-        return n;
-    }
-
-    // ------------------------------------------------------------------ directory edits
-
-    long mkdirat(GuestThread t, int dirfd, long pathPtr, int mode) throws ErrnoException {
-        FileSystemView.Resolved r = resolve(t, dirfd, Syscalls.path(t, pathPtr), false);
-        try {
-            Files.createDirectory(r.host(), PosixFilePermissions.asFileAttribute(perms(mode & ~t.process.umask)));
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long unlinkat(GuestThread t, int dirfd, long pathPtr, int flags) throws ErrnoException {
-        FileSystemView.Resolved r = resolve(t, dirfd, Syscalls.path(t, pathPtr), false);
-        Path h = r.host();
-        boolean isDir = Files.isDirectory(h, LinkOption.NOFOLLOW_LINKS);
-        if ((flags & AT_REMOVEDIR) != 0) {
-            if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) {
-                return -Errno.ENOENT;
-            }
-            if (!isDir) {
-                return -Errno.ENOTDIR;
-            }
-            if (k.fs.jailed() && r.guestPath().equals("/")) {
-                return -Errno.EBUSY;
-            }
-        } else if (isDir) {
-            return -Errno.EISDIR;
-        }
-        try {
-            Files.delete(h);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long renameat2(GuestThread t, int olddirfd, long oldPtr, int newdirfd, long newPtr, int flags) throws ErrnoException {
-        FileSystemView.Resolved from = resolve(t, olddirfd, Syscalls.path(t, oldPtr), false);
-        FileSystemView.Resolved to = resolve(t, newdirfd, Syscalls.path(t, newPtr), false);
-        if ((flags & 2) != 0) {
-            return -Errno.EINVAL; // RENAME_EXCHANGE: not available through java.nio
-        }
-        if ((flags & 1) != 0 && Files.exists(to.host(), LinkOption.NOFOLLOW_LINKS)) {
-            return -Errno.EEXIST;
-        }
-        if (!Files.exists(from.host(), LinkOption.NOFOLLOW_LINKS)) {
-            return -Errno.ENOENT;
-        }
-        try {
-            // ATOMIC_MOVE is rename(2) itself: it replaces an existing target as POSIX says.
-            Files.move(from.host(), to.host(), StandardCopyOption.ATOMIC_MOVE);
-            return 0;
-        } catch (AtomicMoveNotSupportedException e) {
-            return -Errno.EXDEV;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long symlinkat(GuestThread t, long targetPtr, int newdirfd, long linkPtr) throws ErrnoException {
-        String target = Syscalls.path(t, targetPtr);
-        FileSystemView.Resolved r = resolve(t, newdirfd, Syscalls.path(t, linkPtr), false);
-        try {
-            Files.createSymbolicLink(r.host(), Path.of(target));
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long linkat(GuestThread t, int olddirfd, long oldPtr, int newdirfd, long newPtr, int flags) throws ErrnoException {
-        FileSystemView.Resolved from = resolve(t, olddirfd, Syscalls.path(t, oldPtr), (flags & AT_SYMLINK_FOLLOW) != 0);
-        FileSystemView.Resolved to = resolve(t, newdirfd, Syscalls.path(t, newPtr), false);
-        try {
-            Files.createLink(to.host(), from.host());
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long faccessat(GuestThread t, int dirfd, long pathPtr, int mode, int flags) throws ErrnoException {
-        String path = Syscalls.path(t, pathPtr);
-        Special sp = special(t, dirfd, path);
-        if (sp != null) {
-            return 0;
-        }
-        FileSystemView.Resolved r = resolve(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0);
-        Path h = r.host();
-        if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS) || (!Files.exists(h) && (flags & AT_SYMLINK_NOFOLLOW) == 0)) {
-            return -Errno.ENOENT;
-        }
-        if ((mode & 4) != 0 && !Files.isReadable(h)) {
-            return -Errno.EACCES;
-        }
-        if ((mode & 2) != 0 && !Files.isWritable(h)) {
-            return -Errno.EACCES;
-        }
-        if ((mode & 1) != 0 && !Files.isExecutable(h)) {
-            return -Errno.EACCES;
-        }
-        return 0;
-    }
-
-    long fchmodat(GuestThread t, int dirfd, long pathPtr, int mode, int flags) throws ErrnoException {
-        FileSystemView.Resolved r = resolve(t, dirfd, Syscalls.path(t, pathPtr), true);
-        return chmod(r.host(), mode);
-    }
-
-    private static long chmod(Path h, int mode) {
-        try {
-            Files.setAttribute(h, "unix:mode", mode & 07777);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    private Path hostOf(GuestThread t, int fd) throws ErrnoException {
-        OpenFile f = file(t, fd);
-        try {
-            if (f instanceof HostFile hf) {
-                return hf.hostPath();
-            }
-            if (f instanceof DirectoryFile df) {
-                return df.hostPath();
-            }
-            throw new ErrnoException(Errno.EBADF);
-        } finally {
-            f.release();
-        }
-    }
-
-    long fchmod(GuestThread t, int fd, int mode) throws ErrnoException {
-        return chmod(hostOf(t, fd), mode);
-    }
-
-    long fchownat(GuestThread t, int dirfd, long pathPtr, int uid, int gid, int flags) throws ErrnoException {
-        String path = Syscalls.path(t, pathPtr);
-        Path h = path.isEmpty() && (flags & AT_EMPTY_PATH) != 0 ? hostOf(t, dirfd)
-                : resolve(t, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) == 0).host();
-        return chown(h, uid, gid, (flags & AT_SYMLINK_NOFOLLOW) != 0);
-    }
-
-    long fchown(GuestThread t, int fd, int uid, int gid) throws ErrnoException {
-        return chown(hostOf(t, fd), uid, gid, false);
-    }
-
-    private static long chown(Path h, int uid, int gid, boolean nofollow) {
-        try {
-            LinkOption[] lo = nofollow ? new LinkOption[] {LinkOption.NOFOLLOW_LINKS} : new LinkOption[0];
-            if (uid != -1) {
-                Files.setAttribute(h, "unix:uid", uid, lo);
-            }
-            if (gid != -1) {
-                Files.setAttribute(h, "unix:gid", gid, lo);
-            }
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    long utimensat(GuestThread t, int dirfd, long pathPtr, long timesPtr, int flags) throws ErrnoException {
-        Path h;
-        boolean nofollow = (flags & AT_SYMLINK_NOFOLLOW) != 0;
-        if (pathPtr == 0) {
-            h = hostOf(t, dirfd);
-        } else {
-            String path = Syscalls.path(t, pathPtr);
-            if (path.isEmpty() && (flags & AT_EMPTY_PATH) != 0) {
-                h = hostOf(t, dirfd);
-            } else {
-                h = resolve(t, dirfd, path, !nofollow).host();
-            }
-        }
-        FileTime now = FileTime.from(java.time.Instant.now());
-        FileTime atime = now;
-        FileTime mtime = now;
-        if (timesPtr != 0) {
-            AddressSpace as = t.process.as;
-            atime = time(as.readLong(timesPtr), as.readLong(timesPtr + 8), now);
-            mtime = time(as.readLong(timesPtr + 16), as.readLong(timesPtr + 24), now);
-        }
-        try {
-            BasicFileAttributeView v = nofollow ? Files.getFileAttributeView(h, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    : Files.getFileAttributeView(h, BasicFileAttributeView.class);
-            if (!Files.exists(h, LinkOption.NOFOLLOW_LINKS)) {
-                return -Errno.ENOENT;
-            }
-            v.setTimes(mtime, atime, null);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            return -Errno.of(e);
-        }
-    }
-
-    private static FileTime time(long sec, long nsec, FileTime now) throws ErrnoException {
-        if (nsec == UTIME_NOW) {
-            return now;
-        }
-        if (nsec == UTIME_OMIT) {
-            return null;
-        }
-        if (nsec < 0 || nsec >= 1_000_000_000L) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        return FileTime.from(java.time.Instant.ofEpochSecond(sec, nsec));
-    }
-
-    // ------------------------------------------------------------------ descriptors
-
     long fcntl(GuestThread t, int fd, int cmd, long arg) throws ErrnoException {
         switch (cmd) {
             case F_DUPFD, F_DUPFD_CLOEXEC -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 if (arg < 0 || arg >= 1024) {
                     f.release();
                     return -Errno.EINVAL;
@@ -800,7 +378,7 @@ final class FileCalls {
                 return t.process.fds.setCloexec(fd, (arg & FD_CLOEXEC) != 0);
             }
             case F_GETFL -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 try {
                     return f.statusFlags();
                 } finally {
@@ -808,7 +386,7 @@ final class FileCalls {
                 }
             }
             case F_SETFL -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 try {
                     f.setStatusFlags((int) arg);
                     return 0;
@@ -817,18 +395,18 @@ final class FileCalls {
                 }
             }
             case F_GETLK -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 f.release();
                 t.process.as.writeBytes(arg, new byte[] {2, 0}, 0, 2); // l_type = F_UNLCK: no conflicting lock
                 return 0;
             }
             case F_SETLK, F_SETLKW, F_SETOWN, F_GETOWN -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 f.release();
                 return 0;
             }
             case F_SETPIPE_SZ, F_GETPIPE_SZ -> {
-                OpenFile f = file(t, fd);
+                OpenFile f = paths.file(t, fd);
                 f.release();
                 return Pipe.CAPACITY;
             }
@@ -839,7 +417,7 @@ final class FileCalls {
     }
 
     long dup(GuestThread t, int fd) throws ErrnoException {
-        return t.process.fds.install(file(t, fd), 0, false);
+        return t.process.fds.install(paths.file(t, fd), 0, false);
     }
 
     long dup3(GuestThread t, int oldfd, int newfd, int flags) throws ErrnoException {
@@ -849,7 +427,7 @@ final class FileCalls {
         if ((flags & ~OpenFile.O_CLOEXEC) != 0) {
             return -Errno.EINVAL;
         }
-        return t.process.fds.installAt(newfd, file(t, oldfd), (flags & OpenFile.O_CLOEXEC) != 0);
+        return t.process.fds.installAt(newfd, paths.file(t, oldfd), (flags & OpenFile.O_CLOEXEC) != 0);
     }
 
     long pipe2(GuestThread t, long fdsPtr, int flags) throws ErrnoException {
@@ -880,7 +458,7 @@ final class FileCalls {
     }
 
     long ioctl(GuestThread t, int fd, long req, long arg) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             int r = (int) req;
             switch (r) {
@@ -938,62 +516,11 @@ final class FileCalls {
         }
     }
 
-    // ------------------------------------------------------------------ cwd
-
-    long getcwd(GuestThread t, long buf, long size) {
-        byte[] cwd = t.process.cwd.getBytes(StandardCharsets.UTF_8);
-        if (size < cwd.length + 1) {
-            return -Errno.ERANGE;
-        }
-        byte[] out = new byte[cwd.length + 1];
-        System.arraycopy(cwd, 0, out, 0, cwd.length);
-        t.process.as.writeBytes(buf, out, 0, out.length);
-        return out.length;
-    }
-
-    long chdir(GuestThread t, long pathPtr) throws ErrnoException {
-        FileSystemView.Resolved r = resolve(t, AT_FDCWD, Syscalls.path(t, pathPtr), true);
-        if (!Files.exists(r.host())) {
-            return -Errno.ENOENT;
-        }
-        if (!Files.isDirectory(r.host())) {
-            return -Errno.ENOTDIR;
-        }
-        if (!Files.isExecutable(r.host())) {
-            return -Errno.EACCES;
-        }
-        if (k.fs.jailed()) {
-            t.process.cwd = r.guestPath();
-        } else {
-            try {
-                t.process.cwd = r.host().toRealPath().toString();
-            } catch (IOException e) {
-                return -Errno.of(e);
-            }
-        }
-        return 0;
-    }
-
-    long fchdir(GuestThread t, int fd) throws ErrnoException {
-        OpenFile f = file(t, fd);
-        try {
-            if (!(f instanceof DirectoryFile d)) {
-                return -Errno.ENOTDIR;
-            }
-            t.process.cwd = d.guestPath();
-            return 0;
-        } finally {
-            f.release();
-        }
-    }
-
-    // ------------------------------------------------------------------ sizes and sync
-
     long truncate(GuestThread t, long pathPtr, long len) throws ErrnoException {
         if (len < 0) {
             return -Errno.EINVAL;
         }
-        FileSystemView.Resolved r = resolve(t, AT_FDCWD, Syscalls.path(t, pathPtr), true);
+        FileSystemView.Resolved r = paths.resolve(t, GuestPaths.AT_FDCWD, Syscalls.path(t, pathPtr), true);
         if (Files.isDirectory(r.host())) {
             return -Errno.EISDIR;
         }
@@ -1009,7 +536,7 @@ final class FileCalls {
         if (len < 0) {
             return -Errno.EINVAL;
         }
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             return f.truncate(len);
         } finally {
@@ -1018,7 +545,7 @@ final class FileCalls {
     }
 
     long fsync(GuestThread t, int fd) throws ErrnoException {
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             return f.sync();
         } finally {
@@ -1033,7 +560,7 @@ final class FileCalls {
         if (off < 0 || len <= 0) {
             return -Errno.EINVAL;
         }
-        OpenFile f = file(t, fd);
+        OpenFile f = paths.file(t, fd);
         try {
             if (!(f instanceof HostFile hf) || !hf.isRegular()) {
                 return -Errno.ENODEV;
@@ -1057,9 +584,9 @@ final class FileCalls {
     }
 
     private long copy(GuestThread t, int inFd, long inOffPtr, int outFd, long outOffPtr, long count) throws ErrnoException {
-        OpenFile in = file(t, inFd);
+        OpenFile in = paths.file(t, inFd);
         try {
-            OpenFile out = file(t, outFd);
+            OpenFile out = paths.file(t, outFd);
             try {
                 byte[] tmp = new byte[(int) Math.min(Math.max(count, 0), MAX_IO)];
                 long r;
@@ -1089,135 +616,4 @@ final class FileCalls {
             in.release();
         }
     }
-
-    // ------------------------------------------------------------------ poll/select
-
-    /** A timespec pointer as nanoseconds; -1 for NULL (wait forever). */
-    static long timeout(GuestThread t, long tsPtr) throws ErrnoException {
-        if (tsPtr == 0) {
-            return -1;
-        }
-        long sec = t.process.as.readLong(tsPtr);
-        long nsec = t.process.as.readLong(tsPtr + 8);
-        if (sec < 0 || nsec < 0 || nsec >= 1_000_000_000L) {
-            throw new ErrnoException(Errno.EINVAL);
-        }
-        return sec > Long.MAX_VALUE / 2_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L + nsec;
-    }
-
-    /**
-     * ppoll: readiness comes from each file's poll(); when nothing is ready, the thread re-checks
-     * every few milliseconds (pipes and host streams have no shared wake-up source), interruptibly.
-     */
-    long ppoll(GuestThread t, long fdsPtr, long nfds, long tsPtr) throws ErrnoException {
-        if (nfds < 0 || nfds > 4096) {
-            return -Errno.EINVAL;
-        }
-        long timeout = timeout(t, tsPtr);
-        long deadline = System.nanoTime() + timeout;
-        AddressSpace as = t.process.as;
-        byte[] raw = as.readBytes(fdsPtr, (int) nfds * 8);
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        Object idle = new Object();
-        while (true) {
-            int ready = 0;
-            for (int i = 0; i < nfds; i++) {
-                int fd = b.getInt(i * 8);
-                short events = b.getShort(i * 8 + 4);
-                int rev = 0;
-                if (fd >= 0) {
-                    OpenFile f = t.process.fds.acquire(fd);
-                    if (f == null) {
-                        rev = OpenFile.POLLNVAL;
-                    } else {
-                        rev = f.poll() & (events | OpenFile.POLLERR | OpenFile.POLLHUP);
-                        f.release();
-                    }
-                }
-                b.putShort(i * 8 + 6, (short) rev);
-                if (rev != 0) {
-                    ready++;
-                }
-            }
-            if (ready > 0 || timeout == 0 || (timeout > 0 && System.nanoTime() >= deadline)) {
-                as.writeBytes(fdsPtr, raw, 0, raw.length);
-                return ready;
-            }
-            if (!t.await(idle, () -> false, 5_000_000L)) {
-                t.restartAllowed = false;
-                return -Errno.ERESTARTSYS;
-            }
-        }
-    }
-
-    long pselect6(GuestThread t, int nfds, long readPtr, long writePtr, long exceptPtr, long tsPtr) throws ErrnoException {
-        if (nfds < 0 || nfds > hv.procvm.fs.FdTable.MAX_FDS) {
-            return -Errno.EINVAL;
-        }
-        long timeout = timeout(t, tsPtr);
-        long deadline = System.nanoTime() + timeout;
-        AddressSpace as = t.process.as;
-        int words = (nfds + 63) / 64;
-        long[] rin = readSet(as, readPtr, words);
-        long[] win = readSet(as, writePtr, words);
-        long[] ein = readSet(as, exceptPtr, words);
-        Object idle = new Object();
-        while (true) {
-            long[] rout = new long[words];
-            long[] wout = new long[words];
-            int ready = 0;
-            for (int fd = 0; fd < nfds; fd++) {
-                long bit = 1L << (fd & 63);
-                int w = fd >> 6;
-                boolean wantR = (rin[w] & bit) != 0;
-                boolean wantW = (win[w] & bit) != 0;
-                if (!wantR && !wantW && (ein[w] & bit) == 0) {
-                    continue;
-                }
-                OpenFile f = t.process.fds.acquire(fd);
-                if (f == null) {
-                    return -Errno.EBADF;
-                }
-                int ev = f.poll();
-                f.release();
-                if (wantR && (ev & (OpenFile.POLLIN | OpenFile.POLLHUP | OpenFile.POLLERR)) != 0) {
-                    rout[w] |= bit;
-                    ready++;
-                }
-                if (wantW && (ev & (OpenFile.POLLOUT | OpenFile.POLLERR)) != 0) {
-                    wout[w] |= bit;
-                    ready++;
-                }
-            }
-            if (ready > 0 || timeout == 0 || (timeout > 0 && System.nanoTime() >= deadline)) {
-                writeSet(as, readPtr, rout);
-                writeSet(as, writePtr, wout);
-                writeSet(as, exceptPtr, new long[words]);
-                return ready;
-            }
-            if (!t.await(idle, () -> false, 5_000_000L)) {
-                t.restartAllowed = false;
-                return -Errno.ERESTARTSYS;
-            }
-        }
-    }
-
-    private static long[] readSet(AddressSpace as, long ptr, int words) {
-        long[] s = new long[words];
-        if (ptr != 0) {
-            for (int i = 0; i < words; i++) {
-                s[i] = as.readLong(ptr + 8L * i);
-            }
-        }
-        return s;
-    }
-
-    private static void writeSet(AddressSpace as, long ptr, long[] s) {
-        if (ptr != 0) {
-            for (int i = 0; i < s.length; i++) {
-                as.writeLong(ptr + 8L * i, s[i]);
-            }
-        }
-    }
-
 }

@@ -40,6 +40,8 @@ final class GuestProcess {
     volatile String exeGuestPath;
     volatile Path exeHostPath;
     volatile String comm = "";
+    /** argv of the running image, NUL-separated (/proc/self/cmdline). */
+    volatile byte[] cmdline = new byte[0];
     final long startNanos = System.nanoTime();
 
     // --- signals

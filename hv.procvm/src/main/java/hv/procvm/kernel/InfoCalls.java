@@ -1,12 +1,12 @@
 package hv.procvm.kernel;
 
 import hv.procvm.fs.Errno;
+import hv.procvm.fs.HostRandom;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.mem.AddressSpace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,13 +19,20 @@ final class InfoCalls {
     static final int TIMER_ABSTIME = 1;
     static final int ITIMER_REAL = 0;
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final Kernel k;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread th = new Thread(r, "guest-itimers");
-        th.setDaemon(true);
-        return th;
-    });
+    private ScheduledExecutorService timers;
+
+    /** The interval-timer thread, started on the first setitimer. */
+    private synchronized ScheduledExecutorService timers() {
+        if (timers == null) {
+            timers = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread th = new Thread(r, "guest-itimers");
+                th.setDaemon(true);
+                return th;
+            });
+        }
+        return timers;
+    }
 
     InfoCalls(Kernel k) {
         this.k = k;
@@ -190,7 +197,7 @@ final class InfoCalls {
         }
         int n = (int) Math.min(len, 32 << 20);
         byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
+        HostRandom.fill(b);
         t.process.as.writeBytes(buf, b, 0, n);
         return n;
     }
@@ -253,7 +260,7 @@ final class InfoCalls {
     }
 
     long nanosleep(GuestThread t, long req, long rem) throws ErrnoException {
-        return sleep(t, FileCalls.timeout(t, req), rem);
+        return sleep(t, PollCalls.timeout(t, req), rem);
     }
 
     long clockNanosleep(GuestThread t, int clock, int flags, long req, long rem) throws ErrnoException {
@@ -261,7 +268,7 @@ final class InfoCalls {
         if (now < 0) {
             return -Errno.EINVAL;
         }
-        long v = FileCalls.timeout(t, req);
+        long v = PollCalls.timeout(t, req);
         long nanos = (flags & TIMER_ABSTIME) != 0 ? v - now : v;
         long r = sleep(t, Math.max(0, nanos), (flags & TIMER_ABSTIME) != 0 ? 0 : rem);
         return r;
@@ -296,8 +303,8 @@ final class InfoCalls {
             if (value > 0) {
                 Runnable fire = () -> k.signalProcess(p, Signals.SIGALRM, SigInfo.kernel(Signals.SIGALRM));
                 p.alarm = interval > 0
-                        ? timers.scheduleAtFixedRate(fire, value, interval, TimeUnit.MICROSECONDS)
-                        : timers.schedule(fire, value, TimeUnit.MICROSECONDS);
+                        ? timers().scheduleAtFixedRate(fire, value, interval, TimeUnit.MICROSECONDS)
+                        : timers().schedule(fire, value, TimeUnit.MICROSECONDS);
             }
             return 0;
         }

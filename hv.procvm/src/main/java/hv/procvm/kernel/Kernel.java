@@ -113,6 +113,13 @@ public final class Kernel {
         }
     }
 
+    /** Guest threads (host threads) alive at once, over all processes: clone fails with EAGAIN beyond. */
+    static final int MAX_THREADS = 1024;
+
+    int threadCount() {
+        return threads.size();
+    }
+
     int newPid() {
         return nextPid.getAndIncrement();
     }

@@ -50,19 +50,12 @@ final class MemoryCalls {
         boolean shared = type != MAP_PRIVATE;
         long size = AddressSpace.pageUp(len);
         boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;
-        long start;
         if (fixed) {
             if (!aligned(addr) || addr + size > AddressSpace.USER_END || addr < 0) {
                 return -Errno.EINVAL;
             }
             if ((flags & MAP_FIXED_NOREPLACE) != 0 && !as.isFree(addr, addr + size)) {
                 return -Errno.EEXIST;
-            }
-            start = addr;
-        } else {
-            start = as.findFree(size, AddressSpace.pageDown(addr));
-            if (start < 0) {
-                return -Errno.ENOMEM;
             }
         }
         boolean anonymous = (flags & MAP_ANONYMOUS) != 0;
@@ -92,7 +85,18 @@ final class MemoryCalls {
                     return -Errno.ENODEV;
                 }
             }
-            as.map(start, start + size, prot, shared ? Vma.SHARED : Vma.PRIVATE, name);
+            int kind = shared ? Vma.SHARED : Vma.PRIVATE;
+            long start;
+            if (fixed) {
+                start = addr;
+                as.map(start, start + size, prot, kind, name);
+            } else {
+                // Finding the range and mapping it is one step: another thread may mmap meanwhile.
+                start = as.mapAnywhere(size, AddressSpace.pageDown(addr), prot, kind, name);
+                if (start < 0) {
+                    return -Errno.ENOMEM;
+                }
+            }
             if (hf != null) {
                 long copied = copyFile(as, hf, start, size, off);
                 if (copied < 0) {
@@ -197,13 +201,8 @@ final class MemoryCalls {
         if ((flags & MREMAP_MAYMOVE) == 0) {
             return -Errno.ENOMEM;
         }
-        long dst = as.findFree(newLen, 0);
-        if (dst < 0) {
-            return -Errno.ENOMEM;
-        }
-        as.move(old, oldLen, dst);
-        as.growInPlace(dst, dst + oldLen, dst + newLen);
-        return dst;
+        long dst = as.moveAnywhere(old, oldLen, newLen);
+        return dst < 0 ? -Errno.ENOMEM : dst;
     }
 
     long madvise(GuestThread t, long addr, long len, int advice) {

@@ -71,6 +71,9 @@ final class ProcessCalls {
             return -Errno.EINVAL;
         }
         GuestProcess p = t.process;
+        if (k.threadCount() >= Kernel.MAX_THREADS) {
+            return -Errno.EAGAIN; // every guest thread is a host thread: a fork bomb stops here
+        }
         if ((flags & CLONE_THREAD) != 0) {
             if ((flags & (CLONE_VM | CLONE_SIGHAND)) != (CLONE_VM | CLONE_SIGHAND)) {
                 return -Errno.EINVAL;
@@ -162,7 +165,7 @@ final class ProcessCalls {
 
     long execveat(GuestThread t, int dirfd, long pathPtr, long argvPtr, long envpPtr, int flags) throws ErrnoException {
         String path = Syscalls.path(t, pathPtr);
-        if (!path.startsWith("/") && dirfd != FileCalls.AT_FDCWD) {
+        if (!path.startsWith("/") && dirfd != GuestPaths.AT_FDCWD) {
             return -Errno.ENOSYS; // relative to a directory fd: not needed by the programs HV runs
         }
         return exec(t, path, Syscalls.stringArray(t, argvPtr), Syscalls.stringArray(t, envpPtr));
@@ -336,12 +339,12 @@ final class ProcessCalls {
         AddressSpace as = t.process.as;
         switch (cmd) {
             case Futexes.FUTEX_WAIT -> {
-                return k.futexes.wait(t, as, uaddr, val, FileCalls.timeout(t, a3), Futexes.BITSET_ALL);
+                return k.futexes.wait(t, as, uaddr, val, PollCalls.timeout(t, a3), Futexes.BITSET_ALL);
             }
             case Futexes.FUTEX_WAIT_BITSET -> {
                 long timeout = -1;
                 if (a3 != 0) {
-                    long abs = FileCalls.timeout(t, a3);
+                    long abs = PollCalls.timeout(t, a3);
                     long now = (op & Futexes.FUTEX_CLOCK_REALTIME) != 0 ? Clocks.realtimeNanos() : Clocks.monotonicNanos(k);
                     timeout = Math.max(0, abs - now);
                 }

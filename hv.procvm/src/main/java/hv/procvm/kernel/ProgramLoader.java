@@ -3,6 +3,7 @@ package hv.procvm.kernel;
 import hv.cpu.elf.ElfException;
 import hv.cpu.elf.ElfFile;
 import hv.procvm.fs.Errno;
+import hv.procvm.fs.HostRandom;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.FileSystemView;
 import hv.procvm.loader.ElfLoader;
@@ -17,7 +18,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,10 +32,9 @@ final class ProgramLoader {
     /** Linux's BINPRM_BUF_SIZE-era limit on "#!" lines and on nested interpreters. */
     static final int MAX_SHEBANG = 256;
     static final int MAX_INTERP_DEPTH = 4;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A new process image, ready to enter. */
-    record Loaded(AddressSpace as, long entry, long sp, String exeGuestPath, Path exeHostPath, String comm) {
+    record Loaded(AddressSpace as, long entry, long sp, String exeGuestPath, Path exeHostPath, String comm, byte[] cmdline) {
     }
 
     private ProgramLoader() {
@@ -178,17 +177,18 @@ final class ProgramLoader {
         try {
             ElfLoader.prepareLayout(as);
             String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
-            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, name);
+            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath())));
             ElfLoader.Mapped im = interp == null ? null : ElfLoader.loadInterpreter(as, interp, interpName);
             mapTrampoline(as);
             byte[] random = new byte[16];
-            RANDOM.nextBytes(random);
+            HostRandom.fill(random);
             byte[] execfn = file.guestPath().getBytes(StandardCharsets.UTF_8);
             long interpBase = im == null ? 0 : im.bias() + ElfLoader.lowVaddr(interp);
             long sp = InitialStack.build(as, ElfLoader.STACK_TOP, argv, envp, execfn, new InitialStack.Params(
                     main.phdr(), elf.programHeaderCount(), interpBase, main.entry(), k.uid, k.gid, random));
             String comm = name.length() > 15 ? name.substring(0, 15) : name;
-            return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm);
+            return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm,
+                    ProcFiles.cmdline(argv));
         } catch (ElfException | RuntimeException e) {
             as.destroy();
             throw e;
@@ -259,6 +259,7 @@ final class ProgramLoader {
         t.process.exeGuestPath = l.exeGuestPath();
         t.process.exeHostPath = l.exeHostPath();
         t.process.comm = l.comm();
+        t.process.cmdline = l.cmdline();
         t.activate(l.as());
     }
 }

@@ -111,7 +111,7 @@ final class SignalCalls {
             return -Errno.EINVAL;
         }
         long set = t.process.as.readLong(setPtr) & ~Signals.UNBLOCKABLE;
-        long timeout = FileCalls.timeout(t, tsPtr);
+        long timeout = PollCalls.timeout(t, tsPtr);
         long deadline = System.nanoTime() + timeout;
         Object idle = new Object();
         while (true) {

@@ -26,6 +26,8 @@ final class Syscalls {
 
     private final Kernel k;
     final FileCalls files;
+    final DirectoryCalls dirs;
+    final PollCalls poll;
     final MemoryCalls memory;
     final ProcessCalls process;
     final SignalCalls signals;
@@ -33,7 +35,10 @@ final class Syscalls {
 
     Syscalls(Kernel k) {
         this.k = k;
-        this.files = new FileCalls(k);
+        GuestPaths paths = new GuestPaths(k);
+        this.files = new FileCalls(k, paths);
+        this.dirs = new DirectoryCalls(k, paths);
+        this.poll = new PollCalls();
         this.memory = new MemoryCalls(k);
         this.process = new ProcessCalls(k);
         this.signals = new SignalCalls(k);
@@ -97,30 +102,30 @@ final class Syscalls {
             case NEWFSTATAT -> files.fstatat(t, (int) a0, a1, a2, (int) a3);
             case FSTAT -> files.fstat(t, fd, a1);
             case STATX -> files.statx(t, (int) a0, a1, (int) a2, (int) a3, a4);
-            case STATFS -> files.statfs(t, -1, a0, a1);
-            case FSTATFS -> files.statfs(t, fd, 0, a1);
+            case STATFS -> dirs.statfs(t, -1, a0, a1);
+            case FSTATFS -> dirs.statfs(t, fd, 0, a1);
             case GETDENTS64 -> files.getdents64(t, fd, a1, a2);
-            case READLINKAT -> files.readlinkat(t, (int) a0, a1, a2, a3);
-            case MKDIRAT -> files.mkdirat(t, (int) a0, a1, (int) a2);
-            case UNLINKAT -> files.unlinkat(t, (int) a0, a1, (int) a2);
-            case RENAMEAT2 -> files.renameat2(t, (int) a0, a1, (int) a2, a3, (int) a4);
-            case SYMLINKAT -> files.symlinkat(t, a0, (int) a1, a2);
-            case LINKAT -> files.linkat(t, (int) a0, a1, (int) a2, a3, (int) a4);
-            case FACCESSAT -> files.faccessat(t, (int) a0, a1, (int) a2, 0);
-            case FACCESSAT2 -> files.faccessat(t, (int) a0, a1, (int) a2, (int) a3);
-            case FCHMODAT -> files.fchmodat(t, (int) a0, a1, (int) a2, 0);
-            case FCHMOD -> files.fchmod(t, fd, (int) a1);
-            case FCHOWNAT -> files.fchownat(t, (int) a0, a1, (int) a2, (int) a3, (int) a4);
-            case FCHOWN -> files.fchown(t, fd, (int) a1, (int) a2);
-            case UTIMENSAT -> files.utimensat(t, (int) a0, a1, a2, (int) a3);
+            case READLINKAT -> dirs.readlinkat(t, (int) a0, a1, a2, a3);
+            case MKDIRAT -> dirs.mkdirat(t, (int) a0, a1, (int) a2);
+            case UNLINKAT -> dirs.unlinkat(t, (int) a0, a1, (int) a2);
+            case RENAMEAT2 -> dirs.renameat2(t, (int) a0, a1, (int) a2, a3, (int) a4);
+            case SYMLINKAT -> dirs.symlinkat(t, a0, (int) a1, a2);
+            case LINKAT -> dirs.linkat(t, (int) a0, a1, (int) a2, a3, (int) a4);
+            case FACCESSAT -> dirs.faccessat(t, (int) a0, a1, (int) a2, 0);
+            case FACCESSAT2 -> dirs.faccessat(t, (int) a0, a1, (int) a2, (int) a3);
+            case FCHMODAT -> dirs.fchmodat(t, (int) a0, a1, (int) a2, 0);
+            case FCHMOD -> dirs.fchmod(t, fd, (int) a1);
+            case FCHOWNAT -> dirs.fchownat(t, (int) a0, a1, (int) a2, (int) a3, (int) a4);
+            case FCHOWN -> dirs.fchown(t, fd, (int) a1, (int) a2);
+            case UTIMENSAT -> dirs.utimensat(t, (int) a0, a1, a2, (int) a3);
             case FCNTL -> files.fcntl(t, fd, (int) a1, a2);
             case DUP -> files.dup(t, fd);
             case DUP3 -> files.dup3(t, fd, (int) a1, (int) a2);
             case PIPE2 -> files.pipe2(t, a0, (int) a1);
             case IOCTL -> files.ioctl(t, fd, a1, a2);
-            case GETCWD -> files.getcwd(t, a0, a1);
-            case CHDIR -> files.chdir(t, a0);
-            case FCHDIR -> files.fchdir(t, fd);
+            case GETCWD -> dirs.getcwd(t, a0, a1);
+            case CHDIR -> dirs.chdir(t, a0);
+            case FCHDIR -> dirs.fchdir(t, fd);
             case CHROOT -> -Errno.EPERM;
             case TRUNCATE -> files.truncate(t, a0, a1);
             case FTRUNCATE -> files.ftruncate(t, fd, a1);
@@ -131,8 +136,8 @@ final class Syscalls {
             case FALLOCATE -> files.fallocate(t, fd, (int) a1, a2, a3);
             case SENDFILE -> files.sendfile(t, (int) a0, (int) a1, a2, a3);
             case COPY_FILE_RANGE -> files.copyFileRange(t, (int) a0, a1, (int) a2, a3, a4);
-            case PPOLL -> files.ppoll(t, a0, a1, a2);
-            case PSELECT6 -> files.pselect6(t, (int) a0, a1, a2, a3, a4);
+            case PPOLL -> poll.ppoll(t, a0, a1, a2);
+            case PSELECT6 -> poll.pselect6(t, (int) a0, a1, a2, a3, a4);
             case MKNODAT -> -Errno.EPERM;
             case GETXATTR, LGETXATTR, FGETXATTR -> -Errno.ENODATA;
             case LISTXATTR, LLISTXATTR, FLISTXATTR -> 0;
@@ -197,6 +202,12 @@ final class Syscalls {
             case SCHED_SETAFFINITY, SCHED_SETPARAM, SCHED_SETSCHEDULER, SETPRIORITY -> 0;
             case SCHED_GETSCHEDULER, SCHED_GETPARAM -> 0;
             case GETPRIORITY -> 20;
+            case SCHED_GET_PRIORITY_MAX, SCHED_GET_PRIORITY_MIN -> a0 == 0 || a0 == 3 || a0 == 5 ? 0 : a0 == 1 || a0 == 2
+                    ? (nr == SCHED_GET_PRIORITY_MAX ? 99 : 1) : -Errno.EINVAL;
+            // --- privileged operations: the process is an unprivileged user's
+            case CAPSET, SETTIMEOFDAY, CLOCK_SETTIME, CLOCK_ADJTIME, ADJTIMEX, MOUNT, UMOUNT2, PIVOT_ROOT, SWAPON,
+                    SWAPOFF, REBOOT, INIT_MODULE, FINIT_MODULE, DELETE_MODULE, KEXEC_LOAD, KEXEC_FILE_LOAD, ACCT,
+                    SYSLOG, QUOTACTL, SETNS, UNSHARE, VHANGUP -> -Errno.EPERM;
             case SCHED_YIELD -> {
                 Thread.yield();
                 yield 0;

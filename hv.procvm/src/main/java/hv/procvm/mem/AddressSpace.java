@@ -388,6 +388,32 @@ public final class AddressSpace {
         return top - len >= 0x10000 ? top - len : -1;
     }
 
+    /**
+     * mmap without MAP_FIXED: finds a free range (as {@link #findFree}) and maps it, atomically,
+     * so that two threads mapping at once cannot be given the same range. Returns -1 if none.
+     */
+    public synchronized long mapAnywhere(long len, long hint, int prot, int kind, String name) {
+        long start = findFree(len, hint);
+        if (start >= 0) {
+            map(start, start + len, prot, kind, name);
+        }
+        return start;
+    }
+
+    /**
+     * mremap with MREMAP_MAYMOVE when growing in place is impossible: moves the pages to a new
+     * free range of newLen bytes, atomically. Returns the new start, or -1 if there is no room.
+     */
+    public synchronized long moveAnywhere(long oldStart, long oldLen, long newLen) {
+        long dst = findFree(newLen, 0);
+        if (dst < 0) {
+            return -1;
+        }
+        move(oldStart, oldLen, dst);
+        growInPlace(dst, dst + oldLen, dst + newLen);
+        return dst;
+    }
+
     /** Sets the top of the top-down mmap area (just below the stack). */
     public synchronized void setMmapTop(long top) {
         this.mmapTop = top;

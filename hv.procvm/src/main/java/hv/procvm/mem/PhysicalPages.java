@@ -22,8 +22,13 @@ public final class PhysicalPages {
     private final long base;
     private final int frameCount;
     private final int[] refs;
+    /**
+     * Freed frames, reused oldest first (a ring): another hart may still hold a translation of a
+     * just-unmapped page until its next block boundary, so a frame is not handed out again at once.
+     */
     private int[] freeFrames = new int[1024];
-    private int freeTop;
+    private int freeHead;
+    private int freeCount;
     private int highWater;
     private int inUse;
     private volatile PteWriter pteWriter;
@@ -84,8 +89,10 @@ public final class PhysicalPages {
     /** A zeroed frame with a reference count of 1, or -1 when guest RAM is exhausted. */
     public synchronized long allocate() {
         int frame;
-        if (freeTop > 0) {
-            frame = freeFrames[--freeTop];
+        if (freeCount > 0 && (freeCount > 256 || highWater >= frameCount)) {
+            frame = freeFrames[freeHead];
+            freeHead = (freeHead + 1) % freeFrames.length;
+            freeCount--;
             ram.asSlice((long) frame << PAGE_SHIFT, PAGE_SIZE).fill((byte) 0);
         } else if (highWater < frameCount) {
             frame = highWater++;
@@ -113,12 +120,16 @@ public final class PhysicalPages {
             throw new IllegalStateException("release of a free frame 0x" + Long.toHexString(pa));
         }
         if (--refs[frame] == 0) {
-            if (freeTop == freeFrames.length) {
+            if (freeCount == freeFrames.length) {
                 int[] bigger = new int[freeFrames.length * 2];
-                System.arraycopy(freeFrames, 0, bigger, 0, freeTop);
+                for (int i = 0; i < freeCount; i++) {
+                    bigger[i] = freeFrames[(freeHead + i) % freeFrames.length];
+                }
                 freeFrames = bigger;
+                freeHead = 0;
             }
-            freeFrames[freeTop++] = frame;
+            freeFrames[(freeHead + freeCount) % freeFrames.length] = frame;
+            freeCount++;
             inUse--;
         }
     }

@@ -16,6 +16,8 @@ enum NetCounter {
     TX_BYTES,
     /** Guest frames the backend refused (link down or a slow peer). */
     TX_DROPPED,
+    /** Guest frames whose checksum the device completed (NEEDS_CSUM). */
+    TX_CHECKSUMMED,
     /** Guest frames with a header asking for offloads that were not negotiated. */
     TX_BAD_HEADER,
     /** Guest frames shorter than an Ethernet header or longer than the largest frame. */

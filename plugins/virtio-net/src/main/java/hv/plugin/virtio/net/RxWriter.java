@@ -12,6 +12,10 @@ import java.nio.ByteOrder;
  * worker thread. Without VIRTIO_NET_F_MRG_RXBUF each frame takes one descriptor chain, header
  * first, with num_buffers = 1 (5.1.6.4.1).
  *
+ * <p>MRG_RXBUF is not offered: spreading a frame over several chains needs their used-ring
+ * entries published together (a driver that sees the first entry reads num_buffers and takes
+ * the rest at once), which {@link Virtqueue#addUsed} publishes one by one.
+ *
  * <p>A chain too small for the frame (the driver posts 1526-byte buffers when it negotiated no
  * large-receive feature, 5.1.6.3.1) is not wasted: the frame is dropped and counted, and the
  * chain is kept for the next frame, so the guest never sees an empty completion.
@@ -35,7 +39,11 @@ final class RxWriter {
     /** Chains given back empty because they could not hold any frame. */
     long unusable;
 
-    Outcome deliver(Virtqueue queue, RxFrame frame) throws GuestMemoryException {
+    /**
+     * @param checkChecksum VIRTIO_NET_F_GUEST_CSUM was negotiated: mark frames whose transport
+     *                      checksum verifies with DATA_VALID, so the guest need not check them
+     */
+    Outcome deliver(Virtqueue queue, RxFrame frame, boolean checkChecksum) throws GuestMemoryException {
         DescriptorChain chain = held;
         while (chain == null) {
             chain = queue.pop();
@@ -56,9 +64,12 @@ final class RxWriter {
         }
         header.clear();
         for (int i = 0; i < VirtioNetHeader.SIZE; i++) {
-            header.put(i, (byte) 0); // flags 0, gso NONE: a plain frame with a valid checksum in it
+            header.put(i, (byte) 0); // flags 0, gso NONE: a plain, complete frame
         }
         header.putShort(VirtioNetHeader.OFF_NUM_BUFFERS, (short) 1);
+        if (checkChecksum && ChecksumOffload.transportChecksumValid(frame.data, frame.length)) {
+            header.put(VirtioNetHeader.OFF_FLAGS, (byte) VirtioNetHeader.F_DATA_VALID);
+        }
         chain.write(0, header);
         chain.write(VirtioNetHeader.SIZE, ByteBuffer.wrap(frame.data, 0, frame.length));
         held = null;

@@ -9,10 +9,14 @@ final class VirtioNetHeader {
 
     static final int OFF_FLAGS = 0;
     static final int OFF_GSO_TYPE = 1;
+    static final int OFF_CSUM_START = 6;
+    static final int OFF_CSUM_OFFSET = 8;
     static final int OFF_NUM_BUFFERS = 10;
 
     /** flags: the driver left the checksum to the device (needs VIRTIO_NET_F_CSUM). */
     static final int F_NEEDS_CSUM = 1;
+    /** flags: the device checked the transport checksum (needs VIRTIO_NET_F_GUEST_CSUM). */
+    static final int F_DATA_VALID = 2;
     /** gso_type: no segmentation offload. */
     static final int GSO_NONE = 0;
 

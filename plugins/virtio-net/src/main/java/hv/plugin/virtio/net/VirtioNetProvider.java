@@ -55,7 +55,8 @@ public final class VirtioNetProvider implements DeviceProvider {
     public Device create(DeviceContext context, DeviceOptions options) throws DeviceConfigException {
         NicOptions o = NicOptions.parse(options, context.vmName(), context.instanceName());
         NetworkBackendProvider backends = context.service(NetworkBackendProvider.class, o.backendType());
-        VirtioNetDevice nic = new VirtioNetDevice(context.instanceName(), o.mac(), o.queueSize(), o.rxQueueFrames(), context.logger());
+        VirtioNetDevice nic = new VirtioNetDevice(context.instanceName(), o.mac(), o.queueSize(), o.rxQueueFrames(), o.checksumOffload(),
+                context.logger());
         VirtioMmioDevice device = new VirtioMmioDevice(context, nic);
         NetworkBackend backend = backends.open(o.backendOptions(), nic.sink());
         nic.connect(backend);

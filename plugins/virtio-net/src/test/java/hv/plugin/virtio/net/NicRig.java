@@ -30,7 +30,12 @@ final class NicRig implements AutoCloseable {
 
     /** 3.1.1 bring-up with all offered features, both queues of {@code size}, DRIVER_OK. */
     NicRig up(int size) {
-        driver.initialize(-1L);
+        return up(size, -1L);
+    }
+
+    /** As {@link #up(int)}, negotiating only the offered features within {@code wanted}. */
+    NicRig up(int size, long wanted) {
+        driver.initialize(wanted);
         driver.setupQueue(VirtioNetDevice.RX_QUEUE, size);
         driver.setupQueue(VirtioNetDevice.TX_QUEUE, size);
         driver.driverOk();
@@ -57,6 +62,19 @@ final class NicRig implements AutoCloseable {
         long hdr = driver.alloc(12, 8);
         ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         h.put(0, (byte) flags).put(1, (byte) gso);
+        ram.put(hdr, h.array());
+        long data = driver.alloc(frame.length, 8);
+        ram.put(data, frame);
+        int head = driver.chain(VirtioNetDevice.TX_QUEUE, Buf.in(hdr, 12), Buf.in(data, frame.length));
+        driver.submit(VirtioNetDevice.TX_QUEUE, head);
+        return head;
+    }
+
+    /** Queues one frame with NEEDS_CSUM and the given csum_start/csum_offset. */
+    int transmitWithChecksum(byte[] frame, int csumStart, int csumOffset) {
+        long hdr = driver.alloc(12, 8);
+        ByteBuffer h = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        h.put(0, (byte) VirtioNetHeader.F_NEEDS_CSUM).putShort(6, (short) csumStart).putShort(8, (short) csumOffset);
         ram.put(hdr, h.array());
         long data = driver.alloc(frame.length, 8);
         ram.put(data, frame);

@@ -39,9 +39,11 @@ class VirtioNetDeviceTest {
             assertTrue((f & VirtioNetDevice.F_MAC) != 0);
             assertTrue((f & VirtioNetDevice.F_STATUS) != 0);
             assertTrue((f & VERSION_1) != 0);
-            assertEquals(0, f & (1L << 0), "no checksum offload (VIRTIO_NET_F_CSUM) offered");
-            assertEquals(0, f & (1L << 1), "no VIRTIO_NET_F_GUEST_CSUM");
+            assertTrue((f & VirtioNetDevice.F_CSUM) != 0, "checksum offload offered by default");
+            assertTrue((f & VirtioNetDevice.F_GUEST_CSUM) != 0);
             assertEquals(0, f & (0xfL << 11), "no host TSO/UFO");
+            assertEquals(0, f & (0xfL << 7), "no guest TSO/UFO");
+            assertEquals(0, f & (1L << 15), "no MRG_RXBUF");
             r.up(16);
             byte[] mac = new byte[6];
             for (int i = 0; i < 6; i++) {
@@ -91,7 +93,7 @@ class VirtioNetDeviceTest {
     @Test
     void transmitRequestsAskingForOffloadsOrOfImpossibleSizeAreDroppedButCompleted() throws Exception {
         try (NicRig r = new NicRig("")) {
-            r.up(16);
+            r.up(16, ~VirtioNetDevice.F_CSUM); // NEEDS_CSUM is then not allowed
             r.transmit(NicRig.frame(100, 1), VirtioNetHeader.F_NEEDS_CSUM, 0);
             assertNotNull(r.driver.waitUsed(VirtioNetDevice.TX_QUEUE));
             r.transmit(NicRig.frame(100, 2), 0, 1 /* GSO_TCPV4 */);
@@ -107,6 +109,57 @@ class VirtioNetDeviceTest {
             assertEquals(1L, r.nic.counters().get("tx_bad_length"));
             assertEquals(3L, r.device.transport().errors().count(hv.devices.virtio.VirtioError.BAD_REQUEST));
         }
+    }
+
+    @Test
+    void withCsumTheDeviceCompletesTheChecksumAndRefusesABadPosition() throws Exception {
+        try (NicRig r = new NicRig("")) {
+            r.up(16);
+            byte[] f = Packets.ipv4(false, 200);
+            int l4len = f.length - 34;
+            int pseudo = Packets.sum16(f, 26, 34, 0);
+            pseudo = Packets.sum16(new byte[] {0, 17, (byte) (l4len >>> 8), (byte) l4len}, 0, 4, pseudo);
+            Packets.put16(f, 40, pseudo); // the partial checksum a driver leaves with NEEDS_CSUM
+            r.transmitWithChecksum(f, 34, 6);
+            assertNotNull(r.driver.waitUsed(VirtioNetDevice.TX_QUEUE));
+            byte[] out = r.backend.sent.poll(5, TimeUnit.SECONDS);
+            assertNotNull(out);
+            assertTrue(Packets.ipv4TransportOk(out), "the frame on the wire carries a complete UDP checksum");
+            r.transmitWithChecksum(f, f.length - 1, 6);
+            assertNotNull(r.driver.waitUsed(VirtioNetDevice.TX_QUEUE));
+            waitUntil(() -> r.nic.counters().get("tx_bad_header") == 1, "bad csum position counted");
+            assertNull(r.backend.sent.poll(100, TimeUnit.MILLISECONDS));
+            assertEquals(1L, r.nic.counters().get("tx_checksummed"));
+        }
+    }
+
+    @Test
+    void withGuestCsumReceivedFramesThatVerifyAreMarkedDataValid() throws Exception {
+        try (NicRig r = new NicRig("")) {
+            r.up(16);
+            byte[] good = Packets.ipv4(true, 300);
+            byte[] bad = Packets.ipv4(true, 300);
+            bad[100] ^= 4;
+            assertEquals(VirtioNetHeader.F_DATA_VALID, receiveFlags(r, good));
+            assertEquals(0, receiveFlags(r, bad), "a corrupt frame goes up unmarked: the guest's own check drops it");
+            assertEquals(0, receiveFlags(r, NicRig.frame(100, 1)), "not an IP packet");
+        }
+        try (NicRig r = new NicRig("")) {
+            r.up(16, ~VirtioNetDevice.F_GUEST_CSUM);
+            assertEquals(0, receiveFlags(r, Packets.ipv4(true, 300)), "never DATA_VALID without GUEST_CSUM");
+        }
+        try (NicRig r = new NicRig(",csum=off")) {
+            long f = r.driver.deviceFeatures();
+            assertEquals(0, f & (VirtioNetDevice.F_CSUM | VirtioNetDevice.F_GUEST_CSUM), "csum=off offers neither");
+        }
+    }
+
+    private static int receiveFlags(NicRig r, byte[] frame) {
+        long buf = r.postRx(1526);
+        assertTrue(r.backend.sink.offer(ByteBuffer.wrap(frame)));
+        assertNotNull(r.driver.waitUsed(VirtioNetDevice.RX_QUEUE));
+        assertArrayEquals(frame, r.ram.get(buf + 12, frame.length));
+        return r.ram.get(buf, 1)[0];
     }
 
     @Test

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# guest-pair.sh: guest-to-guest network figures through `hv switch` (issue 7's benchmark).
+# Two Linux guests (Debian kernel + busybox initramfs from scripts/fetch-guest.sh) join one
+# `hv switch` on loopback; guest A pings guest B (RTT: min/median/max of N pings) and sends it
+# 16 MiB with busybox nc + dd (throughput; sha256 checked on both sides).
+#
+#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N]
+#
+# --repeat N transfers N times and reports each (an HV guest runs slower until the JVM has
+# compiled its hot paths, so the first transfer includes warm-up).
+#
+# Run it once per pair and compare, e.g. QEMU pair (--a qemu --b qemu) against HV pair
+# (--a hv --b hv). Figures go to stdout as one line; guest consoles to $TMPDIR/hv-pair.*.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+GUEST="$ROOT/.cache/guest"
+A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --a) A="$2"; shift 2 ;;
+    --b) B="$2"; shift 2 ;;
+    --pings) PINGS="$2"; shift 2 ;;
+    --mib) MIB="$2"; shift 2 ;;
+    --repeat) REPEAT="$2"; shift 2 ;;
+    *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N]" >&2; exit 2 ;;
+  esac
+done
+[ -f "$GUEST/Image" ] || { echo "guest-pair: $GUEST/Image missing: run scripts/fetch-guest.sh" >&2; exit 3; }
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/hv-pair.XXXXXX")"
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  sleep 0.3
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+now() { date +%s.%N; }
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+mkfifo "$WORK/switch.in"
+exec {SWFD}<>"$WORK/switch.in"
+HV_SKIP_BUILD="${HV_SKIP_BUILD:-}" "$ROOT/hv" switch --listen "127.0.0.1:$PORT" <"$WORK/switch.in" >"$WORK/switch.out" 2>"$WORK/switch.err" &
+PIDS+=($!)
+for _ in $(seq 1 600); do grep -q "listening on" "$WORK/switch.err" 2>/dev/null && break; sleep 0.1; done
+grep -q "listening on" "$WORK/switch.err" || { echo "guest-pair: hv switch did not start: $(cat "$WORK/switch.err")" >&2; exit 1; }
+
+# vm_start NAME KIND IP MAC: a guest whose console is $WORK/NAME.{in,log}.
+vm_start() {
+  local name="$1" kind="$2" ip="$3" mac="$4"
+  mkfifo "$WORK/$name.in"
+  exec {fd}<>"$WORK/$name.in"
+  eval "FD_$name=$fd"
+  if [ "$kind" = qemu ]; then
+    qemu-system-riscv64 -M virt -m 256 -nographic -monitor none -serial stdio -kernel "$GUEST/Image" \
+      -initrd "$GUEST/initramfs.cpio.gz" -append "console=ttyS0 quiet hv.ip=$ip" \
+      -netdev "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=$PORT" \
+      -device "virtio-net-device,netdev=n0,mac=$mac" <"$WORK/$name.in" >"$WORK/$name.log" 2>&1 &
+  else
+    HV_SKIP_BUILD=1 "$ROOT/hv" run --kernel "$GUEST/Image" --initrd "$GUEST/initramfs.cpio.gz" --memory 256M \
+      --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac" \
+      <"$WORK/$name.in" >"$WORK/$name.log" 2>"$WORK/$name.err" &
+  fi
+  PIDS+=($!)
+}
+vm_run() { local fd; eval "fd=\$FD_$1"; printf '%s\n' "$2" >&"$fd"; }
+vm_wait() { # NAME TEXT SECONDS
+  local i
+  for i in $(seq 1 $(($3 * 10))); do grep -qaF -- "$2" "$WORK/$1.log" && return 0; sleep 0.1; done
+  echo "guest-pair: $1 did not print '$2' within $3 s; console tail:" >&2; tail -n 15 "$WORK/$1.log" >&2; exit 1
+}
+
+vm_start a "$A" 10.0.9.1/24 52:54:00:00:09:01
+vm_start b "$B" 10.0.9.2/24 52:54:00:00:09:02
+vm_wait a HV-GUEST-READY 600
+vm_wait b HV-GUEST-READY 600
+
+vm_run a "ping -c 2 -W 5 10.0.9.2 >/dev/null; ping -c $PINGS -i 0.2 10.0.9.2 > /tmp/ping.txt; cat /tmp/ping.txt; echo PING-\$((6*7))"
+vm_wait a PING-42 $((PINGS + 60))
+RTTS="$(grep -a 'bytes from 10.0.9.2' "$WORK/a.log" | sed -n 's/.*time=\([0-9.]*\) ms.*/\1/p' | sort -n)"
+COUNT="$(echo "$RTTS" | grep -c . || true)"
+[ "$COUNT" -ge "$PINGS" ] || { echo "guest-pair: only $COUNT of $PINGS pings answered" >&2; exit 1; }
+MEDIAN="$(echo "$RTTS" | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}')"
+MIN="$(echo "$RTTS" | head -n 1)"; MAX="$(echo "$RTTS" | tail -n 1)"
+
+vm_run a "dd if=/dev/urandom of=/tmp/f bs=1M count=$MIB 2>/dev/null; echo SSUM=\$(sha256sum /tmp/f | cut -c1-64); echo GO-\$((6*7))"
+vm_wait a GO-42 120
+SSUM="$(grep -a '^SSUM=' "$WORK/a.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
+RESULTS=""
+for round in $(seq 1 "$REPEAT"); do
+  vm_run b "nc -l -p 5000 > /tmp/r; echo RSUM$round=\$(sha256sum /tmp/r | cut -c1-64); echo RECV$round-\$((6*7))"
+  sleep 1
+  vm_run a "nc 10.0.9.2 5000 < /tmp/f; echo SENT$round-\$((6*7))"
+  T0="$(now)"
+  vm_wait b "RECV$round-42" 900
+  T1="$(now)"
+  RSUM="$(grep -a "^RSUM$round=" "$WORK/b.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
+  [ -n "$SSUM" ] && [ "$SSUM" = "$RSUM" ] || { echo "guest-pair: sha256 differs: sent $SSUM received $RSUM" >&2; exit 1; }
+  SECS="$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')"
+  MBITS="$(awk -v s="$SECS" -v m="$MIB" 'BEGIN { printf "%.1f", m * 8.388608 / s }')"
+  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s"
+done
+echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
+printf 'quit\n' >&"$SWFD"
+for _ in $(seq 1 50); do kill -0 "${PIDS[0]}" 2>/dev/null || break; sleep 0.1; done
+echo "guest-pair: switch counters:" >&2
+cat "$WORK/switch.out" >&2
