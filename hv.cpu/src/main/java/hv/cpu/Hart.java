@@ -862,7 +862,20 @@ public final class Hart {
                         fastCount = n;
                         return F_SLOW;
                     }
-                    case END -> {
+                    case FADD_S, FSUB_S, FMUL_S, FDIV_S, FSQRT_S, FSGNJ_S, FSGNJN_S, FSGNJX_S, FMIN_S, FMAX_S, FCVT_W_S, FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_S_W, FCVT_S_WU, FCVT_S_L, FCVT_S_LU, FMV_W_X, FMADD_S, FMSUB_S, FNMSUB_S, FNMADD_S, FADD_D, FSUB_D, FMUL_D, FDIV_D, FSQRT_D, FSGNJ_D, FSGNJN_D, FSGNJX_D, FMIN_D, FMAX_D, FCVT_W_D, FCVT_WU_D, FCVT_L_D, FCVT_LU_D, FMV_X_D, FCLASS_D, FEQ_D, FLT_D, FLE_D, FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X, FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D, FCVT_S_D, FCVT_D_S -> {
+                    // FP arithmetic: one call (the only one in this method). Checked here so it cannot
+                    // throw: FS Off or an invalid dynamic rounding mode go to the slow path, which traps.
+                    if ((mstatus & Csr.MSTATUS_FS) == 0 || ((int) (e >>> 32) == 7 && frm > 4)) {
+                        fastIdx = idx;
+                        fastCount = n;
+                        return F_SLOW;
+                    }
+                    Fpu.execute(this, e);
+                    idx += 2;
+                    n++;
+                    continue;
+                }
+                case END -> {
                         fastIdx = idx;
                         fastCount = n;
                         return F_END;

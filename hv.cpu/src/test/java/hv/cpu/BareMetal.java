@@ -22,6 +22,13 @@ final class BareMetal implements AutoCloseable {
     final Hart hart;
     final StringBuilder console = new StringBuilder();
     private volatile int sysconVerdict = -1;
+    /** Print each console line with the process CPU time (for HartThroughput). */
+    boolean echo;
+    private final long cpu0 = cpuNanos();
+
+    static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+    }
     private final long tohostOffset;
 
     BareMetal(Path elfPath, long ramSize) throws ElfException {
@@ -39,6 +46,10 @@ final class BareMetal implements AutoCloseable {
                 if (offset == 0) {
                     synchronized (console) {
                         console.append((char) (value & 0xff));
+                        if (echo && (value & 0xff) == '\n') {
+                            int start = console.lastIndexOf("\n", console.length() - 2) + 1;
+                            System.out.printf("  [%.3f s cpu] %s", (cpuNanos() - cpu0) / 1e9, console.substring(start));
+                        }
                     }
                 }
             }

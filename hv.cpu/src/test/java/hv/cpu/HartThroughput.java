@@ -13,6 +13,7 @@ public final class HartThroughput {
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         for (int i = 0; i < runs; i++) {
             try (BareMetal m = new BareMetal(elf, 64L << 20)) {
+                m.echo = Boolean.getBoolean("echo");
                 long c0 = cpuNanos();
                 long t0 = System.nanoTime();
                 int status = m.run(Long.MAX_VALUE / 2);
