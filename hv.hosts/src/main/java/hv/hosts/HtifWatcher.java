@@ -8,6 +8,9 @@ import hv.memory.GuestRam;
  * costs nothing on the hot path.
  */
 final class HtifWatcher {
+    /** How often a vCPU idling in WFI polls tohost (the write itself wakes nobody). */
+    static final long POLL_NANOS = 50_000_000L;
+
     private final GuestRam ram;
     private final long offset;
     private final VmLifecycle lifecycle;

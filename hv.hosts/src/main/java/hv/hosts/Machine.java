@@ -61,6 +61,12 @@ public final class Machine {
             }
 
             @Override
+            public long maxSleepNanos() {
+                // HTIF: a guest may write tohost and then idle in WFI; poll it at least every 50 ms.
+                return htif != null ? HtifWatcher.POLL_NANOS : VcpuThread.MAX_SLEEP_NANOS;
+            }
+
+            @Override
             public void fatal(VcpuThread vcpu, String message) {
                 lifecycle.fail(message);
             }

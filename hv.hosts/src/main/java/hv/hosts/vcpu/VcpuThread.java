@@ -17,8 +17,15 @@ public final class VcpuThread implements Runnable {
 
     /** Instructions per slice: small enough that pause/stop and HTIF polling are prompt (~ms). */
     static final long SLICE = 2_000_000;
-    /** Longest WFI sleep before re-checking the mailbox on our own (the kick normally wakes us sooner). */
-    static final long MAX_WFI_NANOS = 50_000_000L;
+    /**
+     * Longest sleep in WFI (or stopped/paused) before the thread looks around on its own. Nothing
+     * needs that look to be frequent: a mailbox post kicks us, interrupts unpark us, and the WFI
+     * sleep already ends at the hart's next timer deadline. Idle Linux harts sleep ~1 s between
+     * timer events (NO_HZ), so a short cap would only add wakeups (with 50 ms, 20 of the ~24
+     * wakeups per second of each idle vCPU thread were these). A listener that polls guest memory
+     * between slices (HTIF) asks for a shorter cap through {@link Listener#maxSleepNanos()}.
+     */
+    public static final long MAX_SLEEP_NANOS = 1_000_000_000L;
 
     public enum State { STOPPED, RUNNING, PAUSED, FINISHED }
 
@@ -41,6 +48,14 @@ public final class VcpuThread implements Runnable {
 
         /** A Start command (SBI HSM hart_start) took effect. */
         void started(VcpuThread vcpu);
+
+        /**
+         * The longest the vCPU may sleep in WFI before {@link #sliceEnded} runs again: shorten it
+         * when sliceEnded polls something that does not wake the vCPU by itself.
+         */
+        default long maxSleepNanos() {
+            return MAX_SLEEP_NANOS;
+        }
     }
 
     private final Hart hart;
@@ -129,7 +144,7 @@ public final class VcpuThread implements Runnable {
                     }
                     case PAUSED, STOPPED -> {
                         sleeping = true;
-                        LockSupport.parkNanos(this, MAX_WFI_NANOS);
+                        LockSupport.parkNanos(this, MAX_SLEEP_NANOS);
                         sleeping = false;
                     }
                     case RUNNING -> runSlice();
@@ -191,7 +206,7 @@ public final class VcpuThread implements Runnable {
                 listener.sliceEnded(this); // a guest that signals HTIF and then idles must still be seen
                 if (mailbox.isEmpty()) {
                     sleeping = true;
-                    hart.awaitInterrupt(MAX_WFI_NANOS);
+                    hart.awaitInterrupt(listener.maxSleepNanos());
                     sleeping = false;
                 }
             }

@@ -1,0 +1,97 @@
+package hv.hosts.vcpu;
+
+import hv.api.platform.GuestClock;
+import hv.cpu.Hart;
+import hv.cpu.HartConfig;
+import hv.memory.GuestRam;
+import hv.memory.Mmu;
+import hv.memory.PhysicalMemory;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A vCPU idling in WFI: how often it wakes on its own, and that a command still wakes it at once. */
+class VcpuThreadIdleTest {
+    private static final long RAM_BASE = 0x8000_0000L;
+    private static final int WFI = 0x1050_0073, JUMP_BACK = 0xffdf_f06f; // wfi; j -4
+
+    private static final GuestClock CLOCK = new GuestClock() {
+        @Override
+        public long mtime() {
+            return System.nanoTime() / 100;
+        }
+
+        @Override
+        public long frequency() {
+            return GuestClock.DEFAULT_FREQUENCY;
+        }
+    };
+
+    /** A firmware-mode hart at RAM_BASE running "wfi; j -4" with every interrupt disabled. */
+    private static Hart idleHart() {
+        GuestRam ram = GuestRam.allocate(RAM_BASE, 16 << 20);
+        ram.putInt(0, WFI);
+        ram.putInt(4, JUMP_BACK);
+        Hart h = new Hart(0, new Mmu(new PhysicalMemory(ram), 0), CLOCK, HartConfig.firmware());
+        h.reset(RAM_BASE, Hart.PRIV_M);
+        return h;
+    }
+
+    private static final class CountingListener implements VcpuThread.Listener {
+        final AtomicInteger slices = new AtomicInteger();
+        final long maxSleep;
+
+        CountingListener(long maxSleep) {
+            this.maxSleep = maxSleep;
+        }
+
+        @Override
+        public void sliceEnded(VcpuThread vcpu) {
+            slices.incrementAndGet();
+        }
+
+        @Override
+        public void fatal(VcpuThread vcpu, String message) {
+            throw new AssertionError(message);
+        }
+
+        @Override
+        public void started(VcpuThread vcpu) {
+        }
+
+        @Override
+        public long maxSleepNanos() {
+            return maxSleep;
+        }
+    }
+
+    private static int wakeupsIn(long millis, CountingListener listener) throws InterruptedException {
+        VcpuThread v = new VcpuThread(idleHart(), null, listener, true);
+        v.start("idle-test");
+        Thread.sleep(millis);
+        int n = listener.slices.get();
+        long t0 = System.nanoTime();
+        v.send(new VcpuThread.Command.Finish());
+        v.join();
+        long joinMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(joinMillis < 500, "a posted command wakes a sleeping vCPU at once, took " + joinMillis + " ms");
+        assertEquals(VcpuThread.State.FINISHED, v.state());
+        return n;
+    }
+
+    @Test
+    void anIdleVcpuDoesNotWakeUpOnItsOwnByDefault() throws InterruptedException {
+        int n = wakeupsIn(400, new CountingListener(VcpuThread.MAX_SLEEP_NANOS));
+        assertTrue(n <= 2, "one WFI exit, then a sleep of up to " + VcpuThread.MAX_SLEEP_NANOS / 1_000_000
+                + " ms; got " + n + " WFI exits in 400 ms");
+    }
+
+    @Test
+    void aListenerThatPollsGetsItsShorterPeriod() throws InterruptedException {
+        int n = wakeupsIn(400, new CountingListener(20_000_000L));
+        assertTrue(n >= 6, "about one WFI exit per 20 ms, got " + n + " in 400 ms");
+    }
+}
