@@ -140,10 +140,26 @@ public final class Hart {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             ATTENTION = l.findVarHandle(Hart.class, "attention", int.class);
+            Fpu.load(); // see Fpu.load: keeps the compiled interpreter valid when FP code first runs
+            touchMemoryAccessors();
             MIP_EXT = l.findVarHandle(Hart.class, "mipExt", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * Runs every RAM accessor the interpreter inlines once, on a scratch native segment: the JIT
+     * compiles a memory accessor whose classes are not loaded yet as a deoptimisation trap, so
+     * otherwise the first byte store (then the first halfword load, ...) of a guest would each throw
+     * the compiled interpreter away and recompile it (seconds of CPU on a busy host).
+     */
+    private static void touchMemoryAccessors() {
+        MemorySegment s = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
+        s.set(BYTE, 0, s.get(BYTE, 1));
+        s.set(LE_SHORT, 2, s.get(LE_SHORT, 2));
+        s.set(LE_INT, 4, s.get(LE_INT, 4));
+        s.set(LE_LONG, 8, s.get(LE_LONG, 8));
     }
 
     public Hart(int hartId, Mmu mmu, GuestClock clock, HartConfig config) {
