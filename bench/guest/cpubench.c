@@ -59,6 +59,20 @@ static void out_hex(uint64_t v)
 static uint64_t kernel_instret0;
 #endif
 
+/* ---- translated variants (bench/mmu.sh): the same work in S-mode, PAGING = 0: satp Bare,
+ *      1: Sv39 identity with 4 KiB leaves, 2: Sv39 identity with 2 MiB leaves (paging.h) ------ */
+#if defined(BARE_METAL) && defined(PAGING)
+#include "paging.h"
+static void enter_paging(void)
+{
+    paging_init(3, 64);
+    uint64_t satp = PAGING == 0 ? 0 : paging_satp(paging_new_root(PAGING == 2 ? 1 : 0), 1);
+    paging_enter_smode(satp);
+    out_str(PAGING == 0 ? "paging: S-mode, Bare\n"
+                        : PAGING == 1 ? "paging: S-mode, Sv39, 4 KiB pages\n" : "paging: S-mode, Sv39, 2 MiB pages\n");
+}
+#endif
+
 static void report(const char *name, uint64_t value)
 {
     out_str(name);
@@ -326,6 +340,9 @@ static uint64_t bench_fp(int rounds)
 /* ---- main --------------------------------------------------------------------------------------- */
 int main(void)
 {
+#if defined(BARE_METAL) && defined(PAGING)
+    enter_paging();
+#endif
 #ifdef BARE_METAL
     uint64_t instret0 = hv_rdinstret();
     kernel_instret0 = instret0;

@@ -201,12 +201,21 @@ public final class Machine {
         if (System.getenv("HV_MONITOR") != null) {
             startMonitor();
         }
+        String profile = System.getenv("HV_GUEST_PROFILE");
+        GuestPcSampler sampler = profile == null || profile.isEmpty() ? null
+                : new GuestPcSampler(vcpus, java.nio.file.Path.of(profile));
+        if (sampler != null) {
+            sampler.start();
+        }
         VmOutcome outcome;
         try {
             outcome = lifecycle.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             outcome = VmOutcome.error("interrupted");
+        }
+        if (sampler != null) {
+            sampler.finish();
         }
         for (VcpuThread v : vcpus) {
             v.send(new VcpuThread.Command.Finish());

@@ -118,7 +118,10 @@ public final class DeviceWorker implements AutoCloseable {
         return tasks.size();
     }
 
-    /** Stops the thread after the task in progress; waits up to a second for it. */
+    /**
+     * Stops the thread once the tasks already queued have run (console output written just before a
+     * poweroff, a disk write before the VM ends: nothing accepted is lost); waits up to a second.
+     */
     @Override
     public void close() {
         closed = true;
@@ -151,12 +154,23 @@ public final class DeviceWorker implements AutoCloseable {
                 sleeping = false;
                 continue;
             }
-            try {
-                task.run();
-            } catch (Throwable t) {
-                if (failures.getAndIncrement() == 0) {
-                    log.log(System.Logger.Level.ERROR, name + ": device task failed (further failures counted, not logged)", t);
-                }
+            runSafely(task);
+        }
+        // Closed: finish what was accepted before close(), bounded so a flood cannot hold us.
+        Runnable task;
+        for (int i = 0; i < DRAIN_LIMIT && (task = tasks.poll()) != null; i++) {
+            runSafely(task);
+        }
+    }
+
+    private static final int DRAIN_LIMIT = 1 << 16;
+
+    private void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (Throwable t) {
+            if (failures.getAndIncrement() == 0) {
+                log.log(System.Logger.Level.ERROR, name + ": device task failed (further failures counted, not logged)", t);
             }
         }
     }

@@ -39,6 +39,31 @@ class DeviceWorkerTest {
         assertEquals(List.of(0, 1, 2, 3, 4), seen);
     }
 
+    /** Console output queued just before a poweroff must still reach the host. */
+    @Test
+    void closeRunsTheTasksAlreadyQueued() throws Exception {
+        worker.start();
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        assertTrue(worker.post(() -> {
+            try {
+                gate.await(5, TimeUnit.SECONDS); // keeps the worker busy while more tasks queue up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            assertTrue(worker.post(() -> seen.add(n)));
+        }
+        Thread closer = new Thread(worker::close);
+        closer.start();
+        Thread.sleep(50);
+        gate.countDown();
+        closer.join(5000);
+        assertEquals(List.of(0, 1, 2, 3, 4), seen);
+    }
+
     @Test
     void postIsRefusedBeforeStartAndAfterClose() {
         assertFalse(worker.post(() -> { }));

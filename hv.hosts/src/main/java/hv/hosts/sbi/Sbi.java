@@ -1,5 +1,7 @@
 package hv.hosts.sbi;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
 /**
  * The SBI 2.0 implementation (RISC-V SBI specification v2.0): Base, TIME, IPI, RFENCE, HSM, SRST,
  * DBCN and the legacy console/timer/shutdown calls. Calling convention (spec chapter 3): a7 = EID,
@@ -31,7 +33,8 @@ public final class Sbi {
     private static final int A0 = 10, A1 = 11, A2 = 12, A3 = 13, A4 = 14, A6 = 16, A7 = 17;
 
     private final SbiPlatform platform;
-    private final long[] callCounts = new long[8];
+    /** Calls per extension; vCPU threads call {@link #handle} concurrently, hence atomic. */
+    private final AtomicLongArray callCounts = new AtomicLongArray(8);
 
     public Sbi(SbiPlatform platform) {
         this.platform = platform;
@@ -39,65 +42,70 @@ public final class Sbi {
 
     /**
      * Handles one ecall of {@code hart} whose integer registers are {@code x}; writes the results
-     * back into x. The caller advances pc past the ecall. Never throws for any register values.
+     * back into x (error in a0, value in a1). The caller advances pc past the ecall. Never throws
+     * for any register values, and allocates nothing on the paths a running kernel uses (TIME,
+     * IPI, RFENCE, HSM status): an ecall is a VM exit, and exits must stay cheap.
      */
     public void handle(int hart, long[] x) {
         long eid = x[A7];
         long fid = x[A6];
         if (eid >= 0 && eid <= 8) {
-            callCounts[0]++;
+            callCounts.getAndIncrement(0);
             legacy(hart, eid, x);
             return;
         }
-        long[] r = dispatch(hart, eid, fid, x);
-        x[A0] = r[0];
-        x[A1] = r[1];
-    }
-
-    private long[] dispatch(int hart, long eid, long fid, long[] x) {
         if (eid == EXT_BASE) {
-            callCounts[1]++;
-            return base(fid, x[A0]);
+            callCounts.getAndIncrement(1);
+            base(fid, x);
         } else if (eid == EXT_TIME) {
-            callCounts[2]++;
+            callCounts.getAndIncrement(2);
             if (fid != 0) {
-                return err(ERR_NOT_SUPPORTED);
+                ret(x, ERR_NOT_SUPPORTED, 0);
+                return;
             }
             platform.setTimer(hart, x[A0]);
-            return ok(0);
+            ret(x, SUCCESS, 0);
         } else if (eid == EXT_IPI) {
-            callCounts[3]++;
+            callCounts.getAndIncrement(3);
             if (fid != 0) {
-                return err(ERR_NOT_SUPPORTED);
+                ret(x, ERR_NOT_SUPPORTED, 0);
+                return;
             }
-            return forEachHart(x[A0], x[A1], platform::sendIpi);
+            forEachHart(x, x[A0], x[A1], ACTION_IPI);
         } else if (eid == EXT_RFENCE) {
-            callCounts[4]++;
-            return rfence(fid, x);
+            callCounts.getAndIncrement(4);
+            rfence(fid, x);
         } else if (eid == EXT_HSM) {
-            callCounts[5]++;
-            return hsm(hart, fid, x);
+            callCounts.getAndIncrement(5);
+            hsm(hart, fid, x);
         } else if (eid == EXT_SRST) {
-            callCounts[6]++;
-            return srst(fid, x[A0], x[A1]);
+            callCounts.getAndIncrement(6);
+            srst(fid, x);
         } else if (eid == EXT_DBCN) {
-            callCounts[7]++;
-            return dbcn(fid, x[A0], x[A1], x[A2]);
+            callCounts.getAndIncrement(7);
+            dbcn(fid, x);
         } else if (eid == EXT_PMU) {
-            return pmu(fid, x[A0]);
+            pmu(fid, x);
+        } else {
+            ret(x, ERR_NOT_SUPPORTED, 0);
         }
-        return err(ERR_NOT_SUPPORTED);
     }
 
-    private long[] base(long fid, long arg) {
-        return switch ((int) fid) {
-            case 0 -> ok(SPEC_VERSION);
-            case 1 -> ok(IMPL_ID);
-            case 2 -> ok(IMPL_VERSION);
-            case 3 -> ok(probe(arg) ? 1 : 0);
-            case 4, 5, 6 -> ok(0); // mvendorid, marchid, mimpid: not a commercial implementation
-            default -> err(ERR_NOT_SUPPORTED);
-        };
+    /** The SBI return convention (spec chapter 3): error in a0, value in a1. */
+    private static void ret(long[] x, long error, long value) {
+        x[A0] = error;
+        x[A1] = value;
+    }
+
+    private void base(long fid, long[] x) {
+        switch ((int) fid) {
+            case 0 -> ret(x, SUCCESS, SPEC_VERSION);
+            case 1 -> ret(x, SUCCESS, IMPL_ID);
+            case 2 -> ret(x, SUCCESS, IMPL_VERSION);
+            case 3 -> ret(x, SUCCESS, probe(x[A0]) ? 1 : 0);
+            case 4, 5, 6 -> ret(x, SUCCESS, 0); // mvendorid, marchid, mimpid: not a commercial implementation
+            default -> ret(x, ERR_NOT_SUPPORTED, 0);
+        }
     }
 
     static boolean probe(long eid) {
@@ -110,85 +118,92 @@ public final class Sbi {
      * A minimal PMU: the fixed counters are described, but no event can be programmed (HV counts no
      * hardware events), so perf reports them unsupported while the kernel's PMU driver still loads.
      */
-    private long[] pmu(long fid, long arg) {
-        return switch ((int) fid) {
-            case 0 -> ok(PMU_COUNTER_CSRS.length); // num_counters
+    private static void pmu(long fid, long[] x) {
+        long arg = x[A0];
+        switch ((int) fid) {
+            case 0 -> ret(x, SUCCESS, PMU_COUNTER_CSRS.length); // num_counters
             case 1 -> { // counter_get_info: CSR number in bits 11:0, width-1 in bits 17:12, type 0 = hardware
                 if (arg < 0 || arg >= PMU_COUNTER_CSRS.length) {
-                    yield err(ERR_INVALID_PARAM);
+                    ret(x, ERR_INVALID_PARAM, 0);
+                } else {
+                    ret(x, SUCCESS, PMU_COUNTER_CSRS[(int) arg] | (63L << 12));
                 }
-                yield ok(PMU_COUNTER_CSRS[(int) arg] | (63L << 12));
             }
-            case 4 -> ok(0); // counter_stop: nothing runs, so stopping always succeeds
-            default -> err(ERR_NOT_SUPPORTED); // config_matching, start, fw_read: no programmable events
-        };
+            case 4 -> ret(x, SUCCESS, 0); // counter_stop: nothing runs, so stopping always succeeds
+            default -> ret(x, ERR_NOT_SUPPORTED, 0); // config_matching, start, fw_read: no programmable events
+        }
     }
 
-    private long[] rfence(long fid, long[] x) {
-        long mask = x[A0];
-        long base = x[A1];
-        long start = x[A2];
-        long size = x[A3];
-        return switch ((int) fid) {
-            case 0 -> forEachHart(mask, base, platform::remoteFenceI);
-            case 1 -> forEachHart(mask, base, h -> platform.remoteSfenceVma(h, start, size, -1));
-            case 2 -> forEachHart(mask, base, h -> platform.remoteSfenceVma(h, start, size, x[A4] & 0xffff));
-            default -> err(ERR_NOT_SUPPORTED); // hypervisor-extension fences: no H extension here
-        };
+    private void rfence(long fid, long[] x) {
+        switch ((int) fid) {
+            case 0 -> forEachHart(x, x[A0], x[A1], ACTION_FENCE_I);
+            case 1, 2 -> forEachHart(x, x[A0], x[A1], fid == 1 ? ACTION_SFENCE : ACTION_SFENCE_ASID);
+            default -> ret(x, ERR_NOT_SUPPORTED, 0); // hypervisor-extension fences: no H extension here
+        }
     }
 
-    private long[] hsm(int hart, long fid, long[] x) {
-        return switch ((int) fid) {
+    private void hsm(int hart, long fid, long[] x) {
+        switch ((int) fid) {
             case 0 -> {
                 long target = x[A0];
                 if (target < 0 || target >= platform.hartCount()) {
-                    yield err(ERR_INVALID_PARAM);
+                    ret(x, ERR_INVALID_PARAM, 0);
+                } else {
+                    ret(x, platform.hartStart((int) target, x[A1], x[A2]), 0);
                 }
-                yield result(platform.hartStart((int) target, x[A1], x[A2]), 0);
             }
-            case 1 -> result(platform.hartStop(hart), 0);
+            case 1 -> ret(x, platform.hartStop(hart), 0);
             case 2 -> {
                 long target = x[A0];
                 if (target < 0 || target >= platform.hartCount()) {
-                    yield err(ERR_INVALID_PARAM);
+                    ret(x, ERR_INVALID_PARAM, 0);
+                } else {
+                    long status = platform.hartStatus((int) target);
+                    ret(x, status < 0 ? status : SUCCESS, status < 0 ? 0 : status);
                 }
-                long status = platform.hartStatus((int) target);
-                yield status < 0 ? err(status) : ok(status);
             }
-            case 3 -> result(platform.hartSuspend(hart, x[A0] & 0xffff_ffffL, x[A1], x[A2]), 0);
-            default -> err(ERR_NOT_SUPPORTED);
-        };
+            case 3 -> ret(x, platform.hartSuspend(hart, x[A0] & 0xffff_ffffL, x[A1], x[A2]), 0);
+            default -> ret(x, ERR_NOT_SUPPORTED, 0);
+        }
     }
 
-    private long[] srst(long fid, long type, long reason) {
+    private void srst(long fid, long[] x) {
         if (fid != 0) {
-            return err(ERR_NOT_SUPPORTED);
+            ret(x, ERR_NOT_SUPPORTED, 0);
+            return;
         }
-        long t = type & 0xffff_ffffL;
-        long r = reason & 0xffff_ffffL;
+        long t = x[A0] & 0xffff_ffffL;
+        long r = x[A1] & 0xffff_ffffL;
         if (t > 2 || r > 1 && r < 0xF000_0000L) {
-            return err(ERR_INVALID_PARAM);
+            ret(x, ERR_INVALID_PARAM, 0);
+            return;
         }
         platform.systemReset(t, r);
-        return ok(0);
+        ret(x, SUCCESS, 0);
     }
 
-    private long[] dbcn(long fid, long numBytes, long baseLo, long baseHi) {
+    private void dbcn(long fid, long[] x) {
+        long numBytes = x[A0];
+        long baseLo = x[A1];
+        long baseHi = x[A2];
         switch ((int) fid) {
             case 0, 1 -> {
                 if (baseHi != 0 || numBytes < 0) {
-                    return err(ERR_INVALID_PARAM); // RV64: the whole address is in baseLo
+                    ret(x, ERR_INVALID_PARAM, 0); // RV64: the whole address is in baseLo
+                    return;
                 }
                 int n = (int) Math.min(numBytes, 4096); // a partial transfer is allowed by the spec
-                byte[] buf = new byte[n];
+                byte[] buf = new byte[n]; // console traffic, not a hot path
                 if (fid == 0) {
                     if (!platform.readPhysical(baseLo, buf, n)) {
-                        return err(ERR_INVALID_PARAM);
+                        ret(x, ERR_INVALID_PARAM, 0);
+                        return;
                     }
                     for (int i = 0; i < n; i++) {
                         platform.consoleWrite(buf[i]);
                     }
-                    return ok(n);
+                    ret(x, SUCCESS, n);
+                    return;
                 }
                 int got = 0;
                 while (got < n) {
@@ -199,17 +214,16 @@ public final class Sbi {
                     buf[got++] = (byte) c;
                 }
                 if (got > 0 && !platform.writePhysical(baseLo, buf, got)) {
-                    return err(ERR_INVALID_PARAM);
+                    ret(x, ERR_INVALID_PARAM, 0);
+                    return;
                 }
-                return ok(got);
+                ret(x, SUCCESS, got);
             }
             case 2 -> {
                 platform.consoleWrite((byte) numBytes);
-                return ok(0);
+                ret(x, SUCCESS, 0);
             }
-            default -> {
-                return err(ERR_NOT_SUPPORTED);
-            }
+            default -> ret(x, ERR_NOT_SUPPORTED, 0);
         }
     }
 
@@ -237,45 +251,55 @@ public final class Sbi {
         }
     }
 
-    /** Applies {@code action} to every hart named by (hart_mask, hart_mask_base), SBI spec 3.1. */
-    private long[] forEachHart(long mask, long base, java.util.function.IntConsumer action) {
+    private static final int ACTION_IPI = 0, ACTION_FENCE_I = 1, ACTION_SFENCE = 2, ACTION_SFENCE_ASID = 3;
+
+    /**
+     * Applies {@code action} to every hart named by (hart_mask, hart_mask_base), SBI spec 3.1, and
+     * sets the return registers. An action code rather than a lambda: a capturing lambda would be
+     * allocated on every IPI and remote fence.
+     */
+    private void forEachHart(long[] x, long mask, long base, int action) {
         int n = platform.hartCount();
+        long start = x[A2], size = x[A3], asid = x[A4] & 0xffff;
         if (base == -1) {
             for (int h = 0; h < n; h++) {
-                action.accept(h);
+                apply(action, h, start, size, asid);
             }
-            return ok(0);
+            ret(x, SUCCESS, 0);
+            return;
         }
         for (int i = 0; i < 64; i++) {
             if ((mask >>> i & 1) != 0) {
                 long h = base + i;
                 if (base < 0 || h >= n) {
-                    return err(ERR_INVALID_PARAM);
+                    ret(x, ERR_INVALID_PARAM, 0);
+                    return;
                 }
             }
         }
         for (int i = 0; i < 64; i++) {
             if ((mask >>> i & 1) != 0) {
-                action.accept((int) (base + i));
+                apply(action, (int) (base + i), start, size, asid);
             }
         }
-        return ok(0);
+        ret(x, SUCCESS, 0);
+    }
+
+    private void apply(int action, int hart, long start, long size, long asid) {
+        switch (action) {
+            case ACTION_IPI -> platform.sendIpi(hart);
+            case ACTION_FENCE_I -> platform.remoteFenceI(hart);
+            case ACTION_SFENCE -> platform.remoteSfenceVma(hart, start, size, -1);
+            default -> platform.remoteSfenceVma(hart, start, size, asid);
+        }
     }
 
     /** Calls per extension, for --stats: legacy, base, time, ipi, rfence, hsm, srst, dbcn. */
     public long[] callCounts() {
-        return callCounts.clone();
-    }
-
-    private static long[] ok(long value) {
-        return new long[] {SUCCESS, value};
-    }
-
-    private static long[] err(long code) {
-        return new long[] {code, 0};
-    }
-
-    private static long[] result(long code, long value) {
-        return new long[] {code, value};
+        long[] c = new long[callCounts.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = callCounts.get(i);
+        }
+        return c;
     }
 }

@@ -50,6 +50,8 @@ public final class VcpuThread implements Runnable {
     private volatile State state;
     private volatile Thread thread;
     private State beforePause = State.RUNNING;
+    /** True while the thread sleeps (WFI, stopped, paused) rather than runs guest code: for samplers. */
+    private volatile boolean sleeping;
 
     /**
      * @param sbi the built-in SBI in hypervisor mode; null in firmware mode (ecalls then trap to guest M-mode)
@@ -72,6 +74,11 @@ public final class VcpuThread implements Runnable {
 
     public State state() {
         return state;
+    }
+
+    /** Whether the thread is asleep (WFI or not running) rather than executing guest code (diagnostics). */
+    public boolean sleeping() {
+        return sleeping;
     }
 
     public Thread start(String name) {
@@ -120,7 +127,11 @@ public final class VcpuThread implements Runnable {
                     case FINISHED -> {
                         return;
                     }
-                    case PAUSED, STOPPED -> LockSupport.parkNanos(this, MAX_WFI_NANOS);
+                    case PAUSED, STOPPED -> {
+                        sleeping = true;
+                        LockSupport.parkNanos(this, MAX_WFI_NANOS);
+                        sleeping = false;
+                    }
                     case RUNNING -> runSlice();
                 }
             }
@@ -179,7 +190,9 @@ public final class VcpuThread implements Runnable {
             case WFI -> {
                 listener.sliceEnded(this); // a guest that signals HTIF and then idles must still be seen
                 if (mailbox.isEmpty()) {
+                    sleeping = true;
                     hart.awaitInterrupt(MAX_WFI_NANOS);
+                    sleeping = false;
                 }
             }
             case BUDGET -> listener.sliceEnded(this);

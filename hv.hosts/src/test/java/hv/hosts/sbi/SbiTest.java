@@ -169,4 +169,45 @@ class SbiTest {
         call(sbi, 0, 0, 0, 12345);
         assertEquals(List.of("timer 0 12345"), p.calls);
     }
+
+    @Test
+    void callCountsAreExactWhenHartsCallConcurrently() throws InterruptedException {
+        Sbi sbi = new Sbi(new FakePlatform(4));
+        int perHart = 100_000;
+        Thread[] vcpus = new Thread[4];
+        for (int h = 0; h < vcpus.length; h++) {
+            int hart = h;
+            vcpus[h] = new Thread(() -> {
+                long[] x = new long[32];
+                for (int i = 0; i < perHart; i++) {
+                    x[17] = 0x10; // BASE get_spec_version: touches nothing but the counters
+                    x[16] = 0;
+                    sbi.handle(hart, x);
+                }
+            });
+        }
+        for (Thread t : vcpus) {
+            t.start();
+        }
+        for (Thread t : vcpus) {
+            t.join();
+        }
+        assertEquals(4L * perHart, sbi.callCounts()[1], "every vCPU's ecall is counted, none lost to a race");
+    }
+
+    @Test
+    void everyCallWritesBothReturnRegisters() {
+        Sbi sbi = new Sbi(new FakePlatform(2));
+        long[] x = new long[32];
+        x[10] = 0b11;
+        x[11] = 0;
+        x[17] = 0x735049L; // IPI
+        sbi.handle(0, x);
+        assertArrayEquals(new long[] {0, 0}, new long[] {x[10], x[11]}, "a1 is 0, not the stale hart_mask_base");
+        x[11] = 77;
+        x[17] = 0x54494D45L; // TIME, fid 1 does not exist
+        x[16] = 1;
+        sbi.handle(0, x);
+        assertArrayEquals(new long[] {Sbi.ERR_NOT_SUPPORTED, 0}, new long[] {x[10], x[11]});
+    }
 }

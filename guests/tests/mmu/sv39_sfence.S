@@ -1,0 +1,4 @@
+// Sv39 remapping from S-mode + sfence.vma (all forms) gives the new translation (sfence.inc).
+// EXPECT-EXIT: 0
+#define LEVELS 3
+#include "sfence.inc"

@@ -1,0 +1,4 @@
+// Sv48 A and D bits set by the hardware walker, from S and U mode (ad.inc).
+// EXPECT-EXIT: 0
+#define LEVELS 4
+#include "ad.inc"

@@ -1,0 +1,4 @@
+// Sv48 address spaces: roots and ASIDs switched by satp writes, ASID fences, global pages (asid.inc).
+// EXPECT-EXIT: 0
+#define LEVELS 4
+#include "asid.inc"

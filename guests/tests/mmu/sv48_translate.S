@@ -1,0 +1,4 @@
+// Sv48 translation in S and U mode: offset, aliased, upper-half mappings, faults (translate.inc).
+// EXPECT-EXIT: 0
+#define LEVELS 4
+#include "translate.inc"
