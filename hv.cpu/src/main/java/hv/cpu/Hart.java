@@ -113,6 +113,16 @@ public final class Hart {
     private static final java.lang.foreign.ValueLayout.OfByte BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
     private static final int TLB_MASK = Mmu.TLB_INDEX_MASK;
 
+    /**
+     * Jump cache: virtual page -> decoded page for pages entered recently (direct-mapped), so a taken
+     * branch or call into another page stays in fast() instead of going back through the MMU and the
+     * decode cache. Valid exactly as long as the fetch page is (see dropFetchCache).
+     */
+    private static final int JUMP_CACHE_MASK = 255;
+    private final long[] jumpTag = new long[JUMP_CACHE_MASK + 1];
+    private final long[][] jumpCode = new long[JUMP_CACHE_MASK + 1][];
+    private final DecodeCache.Page[] jumpPage = new DecodeCache.Page[JUMP_CACHE_MASK + 1];
+
     // fetch cache: the virtual page we are executing in and its decoded entries
     private long curVBase = -1;
     private long[] curCode;
@@ -236,7 +246,7 @@ public final class Hart {
         }
         mmu.writeSatp(0);
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
         decodeCache.invalidateAll();
         signal(ATT_IRQ);
     }
@@ -284,7 +294,7 @@ public final class Hart {
      * what lets HotSpot keep its state in registers (HotSpot has no callee-saved registers, so a call
      * anywhere in a loop spills everything live across it).
      */
-    private int fast(final long[] code, int idx, final long vbase, final long allowed) {
+    private int fast(long[] code, int idx, long vbase, final long allowed) {
         final long[] x = this.x;
         final long[] f = this.f;
         final MemorySegment seg = this.seg;
@@ -1063,9 +1073,23 @@ public final class Hart {
                 fastCount = n - 1;
                 return e == END_ENTRY ? F_END : F_SLOW;
             }
-            if ((off >>> 12) == 0 && n < allowed && attention == 0) {
-                idx = (int) off >>> 1;
-                continue;
+            if (n < allowed && attention == 0) {
+                if ((off >>> 12) == 0) {
+                    idx = (int) off >>> 1;
+                    continue;
+                }
+                long target = vbase + off;
+                long tpage = target & PAGE_MASK;
+                int j = (int) (target >>> 12) & JUMP_CACHE_MASK;
+                if (jumpTag[j] == tpage) { // another page entered before: continue there
+                    code = jumpCode[j];
+                    vbase = tpage;
+                    idx = ((int) target & 0xfff) >>> 1;
+                    curVBase = tpage;
+                    curCode = code;
+                    curPage = jumpPage[j];
+                    continue;
+                }
             }
             fastIdx = idx;
             fastCount = n;
@@ -1106,6 +1130,10 @@ public final class Hart {
                     int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);
                     idx = fastIdx;
                     n += fastCount;
+                    if (code != crossScratch) { // fast() may have moved on to another page (jump cache)
+                        code = curCode;
+                        vbase = curVBase;
+                    }
                     if (fr == F_BRANCH) {
                         pc = fastPc;
                         continue outer;
@@ -1214,7 +1242,7 @@ public final class Hart {
             case MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW -> x[rd] = IntMath.execute(op(e), a, x[rs2(e)]);
             case FENCE_I -> {
                 decodeCache.invalidateAll();
-                curVBase = -1;
+                dropFetchCache();
                 pc += 4;
                 return BLOCK_END;
             }
@@ -1250,7 +1278,7 @@ public final class Hart {
                 if ((att & ATT_DECODE_FLUSH) != 0) {
                     decodeCache.invalidateAll();
                 }
-                curVBase = -1;
+                dropFetchCache();
             }
             if ((att & ATT_IRQ) != 0) {
                 absorbSoftwareInterrupts();
@@ -1283,10 +1311,25 @@ public final class Hart {
     private long[] enterPage(long pc) {
         long off = mmu.fetchOffset(pc);
         DecodeCache.Page p = decodeCache.lookup(off - (pc & 0xfff));
-        curVBase = pc & PAGE_MASK;
+        long vpage = pc & PAGE_MASK;
+        curVBase = vpage;
         curPage = p;
         curCode = p.code;
+        int j = (int) (vpage >>> 12) & JUMP_CACHE_MASK;
+        jumpTag[j] = vpage;
+        jumpCode[j] = p.code;
+        jumpPage[j] = p;
         return p.code;
+    }
+
+    /**
+     * Forgets the current fetch page and every jump-cache entry: called whenever the mapping from
+     * virtual pages to decoded pages may have changed (privilege, satp, sfence.vma, FENCE.I, a
+     * flush requested by another thread, reset/restore).
+     */
+    private void dropFetchCache() {
+        curVBase = -1;
+        java.util.Arrays.fill(jumpTag, -1L);
     }
 
     /** The raw bits of a 32-bit instruction whose second parcel lies in the next page. */
@@ -1361,7 +1404,7 @@ public final class Hart {
                 }
                 int rs1 = rs1(e), rs2 = rs2(e);
                 mmu.sfence(x[rs1], rs1 == 0, (int) x[rs2], rs2 == 0);
-                curVBase = -1;
+                dropFetchCache();
                 pc += 4;
             }
             default -> { // CSR
@@ -1449,12 +1492,12 @@ public final class Hart {
 
     private void privilegeChanged() {
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
     }
 
     /** The translation of the fetch page may have changed (satp write, sfence). */
     void fetchTranslationChanged(boolean alsoDecode) {
-        curVBase = -1;
+        dropFetchCache();
         if (alsoDecode) {
             decodeCache.invalidateAll();
         }
@@ -1775,7 +1818,7 @@ public final class Hart {
         }
         reservationOffset = -1;
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
         decodeCache.invalidateAll();
         signal(ATT_IRQ);
     }
