@@ -20,6 +20,16 @@ final class Fpu {
     private Fpu() {
     }
 
+    /**
+     * Loads this class and the arithmetic it calls. Hart does this at class initialisation: if the
+     * JIT compiles the interpreter before any FP instruction ran, an unloaded callee would be compiled
+     * as a deoptimisation trap, and the first FP instruction would throw the compiled code away.
+     */
+    static void load() {
+        Fp32.class.getName();
+        Fp64.class.getName();
+    }
+
     static final int CANONICAL_NAN_S = 0x7fc0_0000;
     static final long BOX = 0xffff_ffff_0000_0000L;
 

@@ -113,6 +113,16 @@ public final class Hart {
     private static final java.lang.foreign.ValueLayout.OfByte BYTE = java.lang.foreign.ValueLayout.JAVA_BYTE;
     private static final int TLB_MASK = Mmu.TLB_INDEX_MASK;
 
+    /**
+     * Jump cache: virtual page -> decoded page for pages entered recently (direct-mapped), so a taken
+     * branch or call into another page stays in fast() instead of going back through the MMU and the
+     * decode cache. Valid exactly as long as the fetch page is (see dropFetchCache).
+     */
+    private static final int JUMP_CACHE_MASK = 255;
+    private final long[] jumpTag = new long[JUMP_CACHE_MASK + 1];
+    private final long[][] jumpCode = new long[JUMP_CACHE_MASK + 1][];
+    private final DecodeCache.Page[] jumpPage = new DecodeCache.Page[JUMP_CACHE_MASK + 1];
+
     // fetch cache: the virtual page we are executing in and its decoded entries
     private long curVBase = -1;
     private long[] curCode;
@@ -140,10 +150,26 @@ public final class Hart {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             ATTENTION = l.findVarHandle(Hart.class, "attention", int.class);
+            Fpu.load(); // see Fpu.load: keeps the compiled interpreter valid when FP code first runs
+            touchMemoryAccessors();
             MIP_EXT = l.findVarHandle(Hart.class, "mipExt", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /**
+     * Runs every RAM accessor the interpreter inlines once, on a scratch native segment: the JIT
+     * compiles a memory accessor whose classes are not loaded yet as a deoptimisation trap, so
+     * otherwise the first byte store (then the first halfword load, ...) of a guest would each throw
+     * the compiled interpreter away and recompile it (seconds of CPU on a busy host).
+     */
+    private static void touchMemoryAccessors() {
+        MemorySegment s = java.lang.foreign.Arena.ofAuto().allocate(16, 8);
+        s.set(BYTE, 0, s.get(BYTE, 1));
+        s.set(LE_SHORT, 2, s.get(LE_SHORT, 2));
+        s.set(LE_INT, 4, s.get(LE_INT, 4));
+        s.set(LE_LONG, 8, s.get(LE_LONG, 8));
     }
 
     public Hart(int hartId, Mmu mmu, GuestClock clock, HartConfig config) {
@@ -220,7 +246,7 @@ public final class Hart {
         }
         mmu.writeSatp(0);
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
         decodeCache.invalidateAll();
         signal(ATT_IRQ);
     }
@@ -251,6 +277,9 @@ public final class Hart {
 
     // results of fast()
     private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
+    /** Marks "not a taken branch: leave fast()" (odd, so no branch target offset equals it). */
+    private static final long SLOW = -1;
+    private static final long END_ENTRY = Op.END;
     // outputs of fast(): where it stopped, how many instructions it retired, a branch's target
     private int fastIdx;
     private long fastCount;
@@ -265,632 +294,802 @@ public final class Hart {
      * what lets HotSpot keep its state in registers (HotSpot has no callee-saved registers, so a call
      * anywhere in a loop spills everything live across it).
      */
-    private int fast(final long[] code, int idx, final long vbase, final long allowed) {
+    private int fast(long[] code, int idx, long vbase, final long allowed) {
         final long[] x = this.x;
         final long[] f = this.f;
         final MemorySegment seg = this.seg;
         long n = 0;
         for (;;) {
             final long e = code[idx];
+            final int rd = (int) (e >>> 8) & 63;
+            final int rs1 = (int) (e >>> 14) & 31;
+            final int rs2 = (int) (e >>> 19) & 31;
+            final long imm = e >> 32;
+            n++;
             // Sequential instructions advance idx by a constant (2, or 1 for an RVC twin op) so the
             // next entry's load does not wait for this one. Taken control transfers leave the switch
-            // with `off`, the target's byte offset from vbase.
+            // with `off`, the target's byte offset from vbase; everything else with SLOW.
             final long off;
             switch ((int) e & 0xff) {
                     case NOP -> {
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_NOP -> {
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case LUI, LI -> {
-                        x[(int) (e >>> 8) & 63] = (e >> 32);
+                        x[rd] = imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_LUI, C_LI -> {
-                        x[(int) (e >>> 8) & 63] = (e >> 32);
+                        x[rd] = imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case AUIPC -> {
-                        x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (e >> 32);
+                        x[rd] = vbase + ((long) idx << 1) + imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case MV -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
+                        x[rd] = x[rs1];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_MV -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31];
+                        x[rd] = x[rs1];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case ADDI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        x[rd] = x[rs1] + imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_ADDI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        x[rd] = x[rs1] + imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SLTI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < (e >> 32) ? 1 : 0;
+                        x[rd] = x[rs1] < imm ? 1 : 0;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SLTIU -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < (e >> 32) + Long.MIN_VALUE ? 1 : 0;
+                        x[rd] = x[rs1] + Long.MIN_VALUE < imm + Long.MIN_VALUE ? 1 : 0;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case XORI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ (e >> 32);
+                        x[rd] = x[rs1] ^ imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case ORI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | (e >> 32);
+                        x[rd] = x[rs1] | imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case ANDI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
+                        x[rd] = x[rs1] & imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_ANDI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & (e >> 32);
+                        x[rd] = x[rs1] & imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SLLI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
+                        x[rd] = x[rs1] << imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_SLLI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << (e >> 32);
+                        x[rd] = x[rs1] << imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SRLI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        x[rd] = x[rs1] >>> imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_SRLI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        x[rd] = x[rs1] >>> imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SRAI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        x[rd] = x[rs1] >> imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_SRAI -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        x[rd] = x[rs1] >> imm;
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case ADD -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] + x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_ADD -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] + x[rs2];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SUB -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] - x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_SUB -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] - x[rs2];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SLL -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] << x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] << x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SLT -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31] ? 1 : 0;
+                        x[rd] = x[rs1] < x[rs2] ? 1 : 0;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SLTU -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE ? 1 : 0;
+                        x[rd] = x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE ? 1 : 0;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case XOR -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] ^ x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_XOR -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] ^ x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] ^ x[rs2];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SRL -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >>> x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] >>> x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SRA -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] >> x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] >> x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case OR -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] | x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_OR -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] | x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] | x[rs2];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case AND -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] & x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_AND -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] & x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] & x[rs2];
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case ADDIW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
+                        x[rd] = (int) (x[rs1] + imm);
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_ADDIW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + (e >> 32));
+                        x[rd] = (int) (x[rs1] + imm);
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SLLIW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (e >> 32);
+                        x[rd] = (int) x[rs1] << imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SRLIW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (e >> 32);
+                        x[rd] = (int) x[rs1] >>> imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SRAIW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (e >> 32);
+                        x[rd] = (int) x[rs1] >> imm;
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case ADDW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
+                        x[rd] = (int) (x[rs1] + x[rs2]);
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_ADDW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] + x[(int) (e >>> 19) & 31]);
+                        x[rd] = (int) (x[rs1] + x[rs2]);
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SUBW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
+                        x[rd] = (int) (x[rs1] - x[rs2]);
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case C_SUBW -> {
-                        x[(int) (e >>> 8) & 63] = (int) (x[(int) (e >>> 14) & 31] - x[(int) (e >>> 19) & 31]);
+                        x[rd] = (int) (x[rs1] - x[rs2]);
                         idx += 1;
-                        n++;
                         continue;
                     }
                     case SLLW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] << (int) x[(int) (e >>> 19) & 31];
+                        x[rd] = (int) x[rs1] << (int) x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SRLW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >>> (int) x[(int) (e >>> 19) & 31];
+                        x[rd] = (int) x[rs1] >>> (int) x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case SRAW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] >> (int) x[(int) (e >>> 19) & 31];
+                        x[rd] = (int) x[rs1] >> (int) x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case MUL -> {
-                        x[(int) (e >>> 8) & 63] = x[(int) (e >>> 14) & 31] * x[(int) (e >>> 19) & 31];
+                        x[rd] = x[rs1] * x[rs2];
                         idx += 2;
-                        n++;
                         continue;
                     }
                     case MULW -> {
-                        x[(int) (e >>> 8) & 63] = (int) x[(int) (e >>> 14) & 31] * (int) x[(int) (e >>> 19) & 31];
+                        x[rd] = (int) x[rs1] * (int) x[rs2];
                         idx += 2;
-                        n++;
+                        continue;
+                    }
+                    case MULH -> {
+                        x[rd] = Math.multiplyHigh(x[rs1], x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case MULHU -> {
+                        x[rd] = Math.unsignedMultiplyHigh(x[rs1], x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case MULHSU -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = Math.multiplyHigh(a, b) + (b < 0 ? a : 0);
+                        idx += 2;
+                        continue;
+                    }
+                    case DIV -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = b == 0 ? -1 : a / b;
+                        idx += 2;
+                        continue;
+                    }
+                    case DIVU -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = b == 0 ? -1 : Long.divideUnsigned(a, b);
+                        idx += 2;
+                        continue;
+                    }
+                    case REM -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = b == 0 ? a : a % b;
+                        idx += 2;
+                        continue;
+                    }
+                    case REMU -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = b == 0 ? a : Long.remainderUnsigned(a, b);
+                        idx += 2;
+                        continue;
+                    }
+                    case DIVW -> {
+                        int a = (int) x[rs1], b = (int) x[rs2];
+                        x[rd] = b == 0 ? -1 : a / b;
+                        idx += 2;
+                        continue;
+                    }
+                    case DIVUW -> {
+                        int a = (int) x[rs1], b = (int) x[rs2];
+                        x[rd] = b == 0 ? -1 : Integer.divideUnsigned(a, b);
+                        idx += 2;
+                        continue;
+                    }
+                    case REMW -> {
+                        int a = (int) x[rs1], b = (int) x[rs2];
+                        x[rd] = b == 0 ? a : a % b;
+                        idx += 2;
+                        continue;
+                    }
+                    case REMUW -> {
+                        int a = (int) x[rs1], b = (int) x[rs2];
+                        x[rd] = b == 0 ? a : Integer.remainderUnsigned(a, b);
+                        idx += 2;
+                        continue;
+                    }
+                    case ADD_UW -> {
+                        x[rd] = (x[rs1] & 0xffff_ffffL) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH1ADD -> {
+                        x[rd] = (x[rs1] << 1) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH2ADD -> {
+                        x[rd] = (x[rs1] << 2) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH3ADD -> {
+                        x[rd] = (x[rs1] << 3) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH1ADD_UW -> {
+                        x[rd] = ((x[rs1] & 0xffff_ffffL) << 1) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH2ADD_UW -> {
+                        x[rd] = ((x[rs1] & 0xffff_ffffL) << 2) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SH3ADD_UW -> {
+                        x[rd] = ((x[rs1] & 0xffff_ffffL) << 3) + x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case SLLI_UW -> {
+                        x[rd] = (x[rs1] & 0xffff_ffffL) << imm;
+                        idx += 2;
+                        continue;
+                    }
+                    case ANDN -> {
+                        x[rd] = x[rs1] & ~x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case ORN -> {
+                        x[rd] = x[rs1] | ~x[rs2];
+                        idx += 2;
+                        continue;
+                    }
+                    case XNOR -> {
+                        x[rd] = ~(x[rs1] ^ x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CLZ -> {
+                        x[rd] = Long.numberOfLeadingZeros(x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CLZW -> {
+                        x[rd] = Integer.numberOfLeadingZeros((int) x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CTZ -> {
+                        x[rd] = Long.numberOfTrailingZeros(x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CTZW -> {
+                        x[rd] = Integer.numberOfTrailingZeros((int) x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CPOP -> {
+                        x[rd] = Long.bitCount(x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case CPOPW -> {
+                        x[rd] = Integer.bitCount((int) x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case MAX -> {
+                        x[rd] = Math.max(x[rs1], x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case MIN -> {
+                        x[rd] = Math.min(x[rs1], x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case MAXU -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = a + Long.MIN_VALUE >= b + Long.MIN_VALUE ? a : b;
+                        idx += 2;
+                        continue;
+                    }
+                    case MINU -> {
+                        long a = x[rs1], b = x[rs2];
+                        x[rd] = a + Long.MIN_VALUE <= b + Long.MIN_VALUE ? a : b;
+                        idx += 2;
+                        continue;
+                    }
+                    case SEXT_B -> {
+                        x[rd] = (byte) x[rs1];
+                        idx += 2;
+                        continue;
+                    }
+                    case SEXT_H -> {
+                        x[rd] = (short) x[rs1];
+                        idx += 2;
+                        continue;
+                    }
+                    case ZEXT_H -> {
+                        x[rd] = x[rs1] & 0xffff;
+                        idx += 2;
+                        continue;
+                    }
+                    case ROL -> {
+                        x[rd] = Long.rotateLeft(x[rs1], (int) x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case ROLW -> {
+                        x[rd] = Integer.rotateLeft((int) x[rs1], (int) x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case ROR -> {
+                        x[rd] = Long.rotateRight(x[rs1], (int) x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case RORI -> {
+                        x[rd] = Long.rotateRight(x[rs1], (int) imm);
+                        idx += 2;
+                        continue;
+                    }
+                    case RORIW -> {
+                        x[rd] = Integer.rotateRight((int) x[rs1], (int) imm);
+                        idx += 2;
+                        continue;
+                    }
+                    case RORW -> {
+                        x[rd] = Integer.rotateRight((int) x[rs1], (int) x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case REV8 -> {
+                        x[rd] = Long.reverseBytes(x[rs1]);
+                        idx += 2;
+                        continue;
+                    }
+                    case BCLR -> {
+                        x[rd] = x[rs1] & ~(1L << x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case BCLRI -> {
+                        x[rd] = x[rs1] & ~(1L << imm);
+                        idx += 2;
+                        continue;
+                    }
+                    case BEXT -> {
+                        x[rd] = (x[rs1] >>> x[rs2]) & 1;
+                        idx += 2;
+                        continue;
+                    }
+                    case BEXTI -> {
+                        x[rd] = (x[rs1] >>> imm) & 1;
+                        idx += 2;
+                        continue;
+                    }
+                    case BINV -> {
+                        x[rd] = x[rs1] ^ (1L << x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case BINVI -> {
+                        x[rd] = x[rs1] ^ (1L << imm);
+                        idx += 2;
+                        continue;
+                    }
+                    case BSET -> {
+                        x[rd] = x[rs1] | (1L << x[rs2]);
+                        idx += 2;
+                        continue;
+                    }
+                    case BSETI -> {
+                        x[rd] = x[rs1] | (1L << imm);
+                        idx += 2;
                         continue;
                     }
                     case JAL -> {
                         long cur = (long) idx << 1;
-                        x[(int) (e >>> 8) & 63] = vbase + cur + (((e >>> 28) & 2) + 2);
-                        off = cur + (e >> 32);
+                        x[rd] = vbase + cur + (((e >>> 28) & 2) + 2);
+                        off = cur + imm;
                     }
-                    case J -> off = ((long) idx << 1) + (e >> 32);
+                    case J -> off = ((long) idx << 1) + imm;
                     case JALR -> {
-                        long target = (x[(int) (e >>> 14) & 31] + (e >> 32)) & ~1L;
-                        x[(int) (e >>> 8) & 63] = vbase + ((long) idx << 1) + (((e >>> 28) & 2) + 2);
+                        long target = (x[rs1] + imm) & ~1L;
+                        x[rd] = vbase + ((long) idx << 1) + (((e >>> 28) & 2) + 2);
                         off = target - vbase;
                     }
                     case BEQ -> {
-                        if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] != x[rs2]) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case C_BEQ -> {
-                        if (x[(int) (e >>> 14) & 31] != x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] != x[rs2]) {
                             idx += 1;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case BNE -> {
-                        if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] == x[rs2]) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case C_BNE -> {
-                        if (x[(int) (e >>> 14) & 31] == x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] == x[rs2]) {
                             idx += 1;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case BLT -> {
-                        if (x[(int) (e >>> 14) & 31] >= x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] >= x[rs2]) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case BGE -> {
-                        if (x[(int) (e >>> 14) & 31] < x[(int) (e >>> 19) & 31]) {
+                        if (x[rs1] < x[rs2]) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case BLTU -> {
-                        if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE >= x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
+                        if (x[rs1] + Long.MIN_VALUE >= x[rs2] + Long.MIN_VALUE) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case BGEU -> {
-                        if (x[(int) (e >>> 14) & 31] + Long.MIN_VALUE < x[(int) (e >>> 19) & 31] + Long.MIN_VALUE) {
+                        if (x[rs1] + Long.MIN_VALUE < x[rs2] + Long.MIN_VALUE) {
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        off = ((long) idx << 1) + (e >> 32);
+                        off = ((long) idx << 1) + imm;
                     }
                     case LB -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xfffL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(BYTE, t[ti + 1] + va);
+                            x[rd] = seg.get(BYTE, t[ti + 1] + va);
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LBU -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xfffL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(BYTE, t[ti + 1] + va) & 0xffL;
+                            x[rd] = seg.get(BYTE, t[ti + 1] + va) & 0xffL;
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LH -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffeL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(LE_SHORT, t[ti + 1] + va);
+                            x[rd] = seg.get(LE_SHORT, t[ti + 1] + va);
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LHU -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffeL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(LE_SHORT, t[ti + 1] + va) & 0xffffL;
+                            x[rd] = seg.get(LE_SHORT, t[ti + 1] + va) & 0xffffL;
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LW, C_LW -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffcL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(LE_INT, t[ti + 1] + va);
+                            x[rd] = seg.get(LE_INT, t[ti + 1] + va);
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LWU -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffcL)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(LE_INT, t[ti + 1] + va) & 0xffff_ffffL;
+                            x[rd] = seg.get(LE_INT, t[ti + 1] + va) & 0xffff_ffffL;
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case LD, C_LD -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xff8L)) {
-                            x[(int) (e >>> 8) & 63] = seg.get(LE_LONG, t[ti + 1] + va);
+                            x[rd] = seg.get(LE_LONG, t[ti + 1] + va);
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case SB -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xfffL)) {
-                            seg.set(BYTE, t[ti + 1] + va, (byte) x[(int) (e >>> 19) & 31]);
+                            seg.set(BYTE, t[ti + 1] + va, (byte) x[rs2]);
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case SH -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffeL)) {
-                            seg.set(LE_SHORT, t[ti + 1] + va, (short) x[(int) (e >>> 19) & 31]);
+                            seg.set(LE_SHORT, t[ti + 1] + va, (short) x[rs2]);
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case SW, C_SW -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xffcL)) {
-                            seg.set(LE_INT, t[ti + 1] + va, (int) x[(int) (e >>> 19) & 31]);
+                            seg.set(LE_INT, t[ti + 1] + va, (int) x[rs2]);
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case SD, C_SD -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if (t[ti] == (va & ~0xff8L)) {
-                            seg.set(LE_LONG, t[ti + 1] + va, x[(int) (e >>> 19) & 31]);
+                            seg.set(LE_LONG, t[ti + 1] + va, x[rs2]);
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case FLW -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xffcL)) {
-                            f[(int) (e >>> 8) & 31] = seg.get(LE_INT, t[ti + 1] + va) | 0xffff_ffff_0000_0000L;
+                            f[rd] = seg.get(LE_INT, t[ti + 1] + va) | 0xffff_ffff_0000_0000L;
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case FLD, C_FLD -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = ldTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xff8L)) {
-                            f[(int) (e >>> 8) & 31] = seg.get(LE_LONG, t[ti + 1] + va);
+                            f[rd] = seg.get(LE_LONG, t[ti + 1] + va);
                             mstatus |= Csr.MSTATUS_FS_DIRTY;
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case FSW -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xffcL)) {
-                            seg.set(LE_INT, t[ti + 1] + va, (int) f[(int) (e >>> 19) & 31]);
+                            seg.set(LE_INT, t[ti + 1] + va, (int) f[rs2]);
                             idx += 2;
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case FSD, C_FSD -> {
-                        long va = x[(int) (e >>> 14) & 31] + (e >> 32);
+                        long va = x[rs1] + imm;
                         long[] t = stTlb;
                         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;
                         if ((mstatus & Csr.MSTATUS_FS) != 0 && t[ti] == (va & ~0xff8L)) {
-                            seg.set(LE_LONG, t[ti + 1] + va, f[(int) (e >>> 19) & 31]);
+                            seg.set(LE_LONG, t[ti + 1] + va, f[rs2]);
                             idx += 1 + ((int) (e >>> 29) & 1);
-                            n++;
                             continue;
                         }
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                        off = SLOW;
                     }
                     case FADD_S, FSUB_S, FMUL_S, FDIV_S, FSQRT_S, FSGNJ_S, FSGNJN_S, FSGNJX_S, FMIN_S, FMAX_S, FCVT_W_S, FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_S_W, FCVT_S_WU, FCVT_S_L, FCVT_S_LU, FMV_W_X, FMADD_S, FMSUB_S, FNMSUB_S, FNMADD_S, FADD_D, FSUB_D, FMUL_D, FDIV_D, FSQRT_D, FSGNJ_D, FSGNJN_D, FSGNJX_D, FMIN_D, FMAX_D, FCVT_W_D, FCVT_WU_D, FCVT_L_D, FCVT_LU_D, FMV_X_D, FCLASS_D, FEQ_D, FLT_D, FLE_D, FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X, FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D, FCVT_S_D, FCVT_D_S -> {
                     // FP arithmetic: one call (the only one in this method). Checked here so it cannot
                     // throw: FS Off or an invalid dynamic rounding mode go to the slow path, which traps.
-                    if ((mstatus & Csr.MSTATUS_FS) == 0 || ((int) (e >>> 32) == 7 && frm > 4)) {
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
+                    if ((mstatus & Csr.MSTATUS_FS) != 0 && ((int) imm != 7 || frm <= 4)) {
+                        Fpu.execute(this, e);
+                        idx += 2;
+                        continue;
                     }
-                    Fpu.execute(this, e);
-                    idx += 2;
-                    n++;
-                    continue;
+                    off = SLOW;
                 }
-                case END -> {
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_END;
-                    }
-                    default -> {
-                        fastIdx = idx;
-                        fastCount = n;
-                        return F_SLOW;
-                    }
+                default -> off = SLOW; // END, and everything the slow path does
 
             }
-            n++;
-            if ((off >>> 12) == 0 && n < allowed && attention == 0) {
-                idx = (int) off >>> 1;
-                continue;
+            if (off == SLOW) {
+                // not retired here: END, or an instruction for the slow path
+                fastIdx = idx;
+                fastCount = n - 1;
+                return e == END_ENTRY ? F_END : F_SLOW;
+            }
+            if (n < allowed && attention == 0) {
+                if ((off >>> 12) == 0) {
+                    idx = (int) off >>> 1;
+                    continue;
+                }
+                long target = vbase + off;
+                long tpage = target & PAGE_MASK;
+                int j = (int) (target >>> 12) & JUMP_CACHE_MASK;
+                if (jumpTag[j] == tpage) { // another page entered before: continue there
+                    code = jumpCode[j];
+                    vbase = tpage;
+                    idx = ((int) target & 0xfff) >>> 1;
+                    curVBase = tpage;
+                    curCode = code;
+                    curPage = jumpPage[j];
+                    continue;
+                }
             }
             fastIdx = idx;
             fastCount = n;
@@ -931,6 +1130,10 @@ public final class Hart {
                     int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);
                     idx = fastIdx;
                     n += fastCount;
+                    if (code != crossScratch) { // fast() may have moved on to another page (jump cache)
+                        code = curCode;
+                        vbase = curVBase;
+                    }
                     if (fr == F_BRANCH) {
                         pc = fastPc;
                         continue outer;
@@ -1039,7 +1242,7 @@ public final class Hart {
             case MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, DIVW, DIVUW, REMW, REMUW -> x[rd] = IntMath.execute(op(e), a, x[rs2(e)]);
             case FENCE_I -> {
                 decodeCache.invalidateAll();
-                curVBase = -1;
+                dropFetchCache();
                 pc += 4;
                 return BLOCK_END;
             }
@@ -1075,7 +1278,7 @@ public final class Hart {
                 if ((att & ATT_DECODE_FLUSH) != 0) {
                     decodeCache.invalidateAll();
                 }
-                curVBase = -1;
+                dropFetchCache();
             }
             if ((att & ATT_IRQ) != 0) {
                 absorbSoftwareInterrupts();
@@ -1108,10 +1311,25 @@ public final class Hart {
     private long[] enterPage(long pc) {
         long off = mmu.fetchOffset(pc);
         DecodeCache.Page p = decodeCache.lookup(off - (pc & 0xfff));
-        curVBase = pc & PAGE_MASK;
+        long vpage = pc & PAGE_MASK;
+        curVBase = vpage;
         curPage = p;
         curCode = p.code;
+        int j = (int) (vpage >>> 12) & JUMP_CACHE_MASK;
+        jumpTag[j] = vpage;
+        jumpCode[j] = p.code;
+        jumpPage[j] = p;
         return p.code;
+    }
+
+    /**
+     * Forgets the current fetch page and every jump-cache entry: called whenever the mapping from
+     * virtual pages to decoded pages may have changed (privilege, satp, sfence.vma, FENCE.I, a
+     * flush requested by another thread, reset/restore).
+     */
+    private void dropFetchCache() {
+        curVBase = -1;
+        java.util.Arrays.fill(jumpTag, -1L);
     }
 
     /** The raw bits of a 32-bit instruction whose second parcel lies in the next page. */
@@ -1186,7 +1404,7 @@ public final class Hart {
                 }
                 int rs1 = rs1(e), rs2 = rs2(e);
                 mmu.sfence(x[rs1], rs1 == 0, (int) x[rs2], rs2 == 0);
-                curVBase = -1;
+                dropFetchCache();
                 pc += 4;
             }
             default -> { // CSR
@@ -1274,12 +1492,12 @@ public final class Hart {
 
     private void privilegeChanged() {
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
     }
 
     /** The translation of the fetch page may have changed (satp write, sfence). */
     void fetchTranslationChanged(boolean alsoDecode) {
-        curVBase = -1;
+        dropFetchCache();
         if (alsoDecode) {
             decodeCache.invalidateAll();
         }
@@ -1600,7 +1818,7 @@ public final class Hart {
         }
         reservationOffset = -1;
         updateMmuContext();
-        curVBase = -1;
+        dropFetchCache();
         decodeCache.invalidateAll();
         signal(ATT_IRQ);
     }

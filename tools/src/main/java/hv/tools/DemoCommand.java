@@ -28,21 +28,27 @@ final class DemoCommand implements Callable<Integer> {
             throw new UserError("demo needs HV_HOME (run it through the ./hv script)");
         }
         Path root = Path.of(home);
-        Path script = root.resolve("scripts/fetch-guest.sh");
-        Process p;
-        try {
-            p = new ProcessBuilder(script.toString()).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("/dev/stderr").toFile()))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            throw new UserError("cannot run " + script + ": " + e.getMessage());
+        // The host packages first (idempotent, instant when present): fetching needs cpio and xz.
+        int status = runScript(root.resolve("scripts/setup-host.sh"));
+        if (status == 0) {
+            status = runScript(root.resolve("scripts/fetch-guest.sh"));
         }
-        int status = p.waitFor();
         Path kernel = root.resolve(".cache/guest/Image");
         Path initrd = root.resolve(".cache/guest/initramfs.cpio.gz");
         if (status != 0 || !Files.isRegularFile(kernel) || !Files.isRegularFile(initrd)) {
-            throw new UserError("could not fetch the Debian guest (scripts/fetch-guest.sh exited " + status + ")");
+            throw new UserError("could not set up the host or fetch the Debian guest (exit status " + status + ", see above)");
         }
         return Main.execute("run", "--kernel", kernel.toString(), "--initrd", initrd.toString(),
                 "--append", "console=ttyS0", "--cpus", Integer.toString(cpus), "--memory", memory);
+    }
+
+    /** Runs a setup script with its output on stderr (stdout belongs to the guest console). */
+    private static int runScript(Path script) throws InterruptedException {
+        try {
+            return new ProcessBuilder(script.toString()).redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("/dev/stderr").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start().waitFor();
+        } catch (IOException e) {
+            throw new UserError("cannot run " + script + ": " + e.getMessage());
+        }
     }
 }
