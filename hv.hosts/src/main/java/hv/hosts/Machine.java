@@ -80,7 +80,7 @@ public final class Machine {
         };
         for (Hart h : harts) {
             boolean runs = plan.allHartsStart() || h.hartId() == 0;
-            vcpus.add(new VcpuThread(h, null, listener, runs));
+            vcpus.add(new VcpuThread(h, listener, runs));
         }
         if (hypervisor) {
             this.sbiPlatform = new VmSbiPlatform(vcpus, ram, console, lifecycle);

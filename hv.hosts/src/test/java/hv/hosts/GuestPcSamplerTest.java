@@ -53,8 +53,8 @@ class GuestPcSamplerTest {
         running.pc = 0xffff_ffff_8000_1234L;
         running.x[1] = 0xffff_ffff_8000_5678L;
         // Threads never started: the states are what the constructor says (running / HSM stopped).
-        VcpuThread a = new VcpuThread(running, null, QUIET, true);
-        VcpuThread b = new VcpuThread(stopped, null, QUIET, false);
+        VcpuThread a = new VcpuThread(running, QUIET, true);
+        VcpuThread b = new VcpuThread(stopped, QUIET, false);
         Path out = dir.resolve("guest.prof");
         GuestPcSampler sampler = new GuestPcSampler(List.of(a, b), out);
         sampler.start();

@@ -68,12 +68,9 @@ public final class VcpuThread implements Runnable {
     /** True while the thread sleeps (WFI, stopped, paused) rather than runs guest code: for samplers. */
     private volatile boolean sleeping;
 
-    /**
-     * @param sbi the built-in SBI in hypervisor mode; null in firmware mode (ecalls then trap to guest M-mode)
-     */
-    public VcpuThread(Hart hart, Sbi sbi, Listener listener, boolean startRunning) {
+    /** In hypervisor mode the built-in SBI is attached with {@link #attachSbi}; without it ecalls trap to guest M-mode. */
+    public VcpuThread(Hart hart, Listener listener, boolean startRunning) {
         this.hart = hart;
-        this.sbi = sbi;
         this.listener = listener;
         this.state = startRunning ? State.RUNNING : State.STOPPED;
     }

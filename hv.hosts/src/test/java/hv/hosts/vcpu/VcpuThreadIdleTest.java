@@ -69,7 +69,7 @@ class VcpuThreadIdleTest {
     }
 
     private static int wakeupsIn(long millis, CountingListener listener) throws InterruptedException {
-        VcpuThread v = new VcpuThread(idleHart(), null, listener, true);
+        VcpuThread v = new VcpuThread(idleHart(), listener, true);
         v.start("idle-test");
         Thread.sleep(millis);
         int n = listener.slices.get();
