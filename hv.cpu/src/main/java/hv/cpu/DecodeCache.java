@@ -30,6 +30,10 @@ final class DecodeCache {
         final byte[] snapshot = new byte[PAGE_BYTES];
         final MemorySegment snapshotSegment = MemorySegment.ofArray(snapshot);
         int generation;
+        /** Translated regions by entry index (null until the first one); see {@link Jit}. */
+        CompiledRegion[] regions;
+        /** Entries into each entry index counted by {@link Jit} (null until profiled). */
+        char[] heat;
 
         Page() {
             code[ENTRIES] = Op.entry(Op.END, 0, 0, 0, 0, 0);
@@ -97,6 +101,8 @@ final class DecodeCache {
             if (MemorySegment.mismatch(ram, pageOffset, pageOffset + PAGE_BYTES, p.snapshotSegment, 0, PAGE_BYTES) >= 0) {
                 MemorySegment.copy(ram, pageOffset, p.snapshotSegment, 0, PAGE_BYTES);
                 Arrays.fill(p.code, 0, ENTRIES, 0L);
+                p.regions = null; // translated code goes with the decoded entries it came from
+                p.heat = null;
                 pagesCleared++;
             }
             p.generation = generation;

@@ -99,11 +99,15 @@ public final class Hart {
     private final long[] crossScratch = new long[3];
     private final Link link = new Link();
     private final long[] exitCounts = new long[ExitReason.values().length];
+    /** The translator (null when the JIT is off), its exit counters by kind, and a faulting region's count. */
+    final Jit jit;
+    final long[] jitExits = new long[RegionEmitter.EXIT_KINDS];
+    long jitFaultCount;
 
     // The MMU's active load/store TLB arrays and RAM, so the interpreter inlines a TLB hit
     // (refreshed whenever the MMU context or satp changes: see refreshTlb()).
-    private long[] ldTlb, stTlb;
-    private final MemorySegment seg;
+    long[] ldTlb, stTlb; // package-private: RegionRuntime (translated code) does the same fast path
+    final MemorySegment seg;
     private static final java.lang.foreign.ValueLayout.OfLong LE_LONG =
             java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
@@ -129,8 +133,8 @@ public final class Hart {
     private DecodeCache.Page curPage;
 
     // asynchronous inputs
-    @SuppressWarnings("unused")
-    private volatile int attention;
+    /** Non-zero when another thread wants the hart at a block boundary (read by translated code too). */
+    volatile int attention;
     /** MSIP/MEIP/SEIP levels from devices, and SSIP requests (moved into mipSoft by the hart). */
     @SuppressWarnings("unused")
     private volatile long mipExt;
@@ -181,6 +185,7 @@ public final class Hart {
         this.config = config;
         this.fault = mmu.fault();
         this.decodeCache = new DecodeCache(ram, config.decodeCachePages());
+        this.jit = config.jitThreshold() > 0 ? new Jit(config.jitThreshold(), Jit.MAX_INSTRUCTIONS) : null;
         crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
         crossScratch[2] = crossScratch[1];
         reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
@@ -274,6 +279,9 @@ public final class Hart {
 
     // results of slow()
     private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4;
+
+    /** Loop's idx while a translated region runs (its fault handler has set pc). */
+    private static final int IN_REGION = -2;
 
     // results of fast()
     private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
@@ -1126,6 +1134,9 @@ public final class Hart {
             try {
                 code = vbase == curVBase ? curCode : enterPage(pc);
                 idx = ((int) pc & 0xfff) >>> 1;
+                if (jit != null) {
+                    jit.entered(curPage, idx); // a block start: profile it
+                }
                 for (;;) {
                     int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);
                     idx = fastIdx;
@@ -1143,11 +1154,22 @@ public final class Hart {
                         continue outer;
                     }
                     final long e = code[idx];
+                    if (((int) e & 0xff) == JIT_REGION) {
+                        CompiledRegion region = curPage.regions[idx];
+                        jit.entries++;
+                        idx = IN_REGION;
+                        n = region.run(this, vbase, n, limit);
+                        pc = this.pc;
+                        continue outer;
+                    }
                     this.pc = vbase + ((long) idx << 1);
                     switch (slow(e, n)) {
                         case NEXT -> {
                             idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
+                            if (jit != null && !RegionScanner.translatable((int) e & 0xff) && code != crossScratch) {
+                                jit.entered(curPage, idx); // after an instruction that ends regions: a region start
+                            }
                         }
                         case AGAIN -> {
                             // the entry was decoded: dispatch it
@@ -1173,7 +1195,12 @@ public final class Hart {
                     }
                 }
             } catch (MemoryFault mf) {
-                this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
+                if (idx == IN_REGION) { // the region has set pc and its count (precise trap)
+                    n = jitFaultCount;
+                    jitExits[RegionEmitter.EXIT_FAULT]++;
+                } else {
+                    this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
+                }
                 ExitReason r = trap(mf.cause(), mf.tval());
                 if (r != null) {
                     exitPoll();
@@ -1734,7 +1761,8 @@ public final class Hart {
     public String statsLine() {
         return "hart " + hartId + ": instret=" + retired + " exits=" + exits() + " decoded-pages=" + decodeCache.pageCount()
                 + " created=" + decodeCache.pagesCreated + " revalidated=" + decodeCache.pagesRevalidated
-                + " cleared=" + decodeCache.pagesCleared + " drops=" + decodeCache.capacityDrops;
+                + " cleared=" + decodeCache.pagesCleared + " drops=" + decodeCache.capacityDrops
+                + (jit == null ? " jit: off" : " " + jit.statsLine(jitExits));
     }
 
     // ===================== snapshots =====================
