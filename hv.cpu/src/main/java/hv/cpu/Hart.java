@@ -1167,7 +1167,8 @@ public final class Hart {
                         case NEXT -> {
                             idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
-                            if (jit != null && !RegionScanner.translatable((int) e & 0xff) && code != crossScratch) {
+                            if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
+                                    && !RegionScanner.translatable((int) e & 0xff)) {
                                 jit.entered(curPage, idx); // after an instruction that ends regions: a region start
                             }
                         }
