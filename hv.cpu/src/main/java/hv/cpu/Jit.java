@@ -29,13 +29,14 @@ final class Jit {
     private static final System.Logger LOG = System.getLogger("hv.cpu.jit");
 
     private final int threshold;
-    private final int maxInstructions;
+    /** Size caps (tests lower them to exercise the splitting of long code into several regions). */
+    int maxInstructions, maxCodeBytes = MAX_CODE_BYTES;
     /** Test hook: transforms each class file before it is defined (null in production). */
     UnaryOperator<byte[]> classFileFilter;
     private boolean failureLogged;
 
     // statistics
-    long regions, instructions, bytecodeBytes, compileNanos, failures, rejected, shrunk, entries;
+    long regions, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries;
 
     Jit(int threshold, int maxInstructions) {
         this.threshold = Math.max(1, Math.min(threshold, Character.MAX_VALUE - 1));
@@ -64,13 +65,16 @@ final class Jit {
             int cap = maxInstructions;
             for (;;) {
                 RegionScanner.Region r = RegionScanner.scan(page, idx, cap);
+                long t1 = System.nanoTime();
                 if (r.size() == 0) {
                     rejected++; // the instruction there is one the interpreter must run
                     return;
                 }
                 byte[] bytes = RegionEmitter.emit(r);
                 int len = RegionEmitter.codeLength(bytes);
-                if (len > MAX_CODE_BYTES && cap > 1) {
+                long t2 = System.nanoTime();
+                emitNanos += t2 - t1;
+                if (len > maxCodeBytes && cap > 1) {
                     shrunk++;
                     cap = Math.min(cap, r.size()) / 2;
                     continue;
@@ -79,6 +83,7 @@ final class Jit {
                     bytes = classFileFilter.apply(bytes);
                 }
                 CompiledRegion region = define(bytes);
+                defineNanos += System.nanoTime() - t2;
                 region.entry = r.entries()[r.position(idx)];
                 region.instructions = r.size();
                 region.bytecodeBytes = len;
@@ -115,7 +120,8 @@ final class Jit {
         StringBuilder s = new StringBuilder();
         s.append("jit: threshold=").append(threshold).append(" regions=").append(regions)
                 .append(" guest-insns=").append(instructions).append(" bytecode=").append(bytecodeBytes)
-                .append("B compile=").append(compileNanos / 1_000_000).append("ms failures=").append(failures)
+                .append("B compile=").append(compileNanos / 1_000_000).append("ms (emit ").append(emitNanos / 1_000_000).append(" define ").append(defineNanos / 1_000_000)
+                .append(") failures=").append(failures)
                 .append(" untranslatable-starts=").append(rejected).append(" shrunk=").append(shrunk)
                 .append(" entries=").append(entries).append(" exits={");
         for (int k = 0; k < exits.length; k++) {

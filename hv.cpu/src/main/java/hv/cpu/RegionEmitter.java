@@ -54,6 +54,8 @@ final class RegionEmitter {
     private static final ClassDesc CD_REGION = ClassDesc.of("hv.cpu.CompiledRegion");
     private static final ClassDesc CD_RUNTIME = ClassDesc.of("hv.cpu.RegionRuntime");
     private static final ClassDesc CD_INT_MATH = ClassDesc.of("hv.cpu.IntMath");
+    private static final ClassDesc CD_FPU = ClassDesc.of("hv.cpu.Fpu");
+    private static final MethodTypeDesc FPU_EXECUTE = MethodTypeDesc.of(CD_void, ClassDesc.of("hv.cpu.Hart"), CD_long);
     private static final ClassDesc CD_FAULT = ClassDesc.of("hv.memory.MemoryFault");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
     private static final ClassDesc CD_LONG = ClassDesc.of("java.lang.Long");
@@ -100,6 +102,9 @@ final class RegionEmitter {
 
     /** Whether the op writes its rd field as an integer register. */
     static boolean writesIntRd(int op) {
+        if (RegionScanner.isFpArithmetic(op)) {
+            return RegionScanner.fpWritesInt(op);
+        }
         return switch (op) {
             case NOP, C_NOP, J, BEQ, C_BEQ, BNE, C_BNE, BLT, BGE, BLTU, BGEU, SB, SH, SW, C_SW, SD, C_SD, FLW, FLD, C_FLD,
                     FSW, FSD, C_FSD -> false;
@@ -164,6 +169,18 @@ final class RegionEmitter {
         }
 
         private void markRegisters(int op, long e) {
+            if (RegionScanner.isFpArithmetic(op)) {
+                if (RegionScanner.fpReadsInt(op)) {
+                    used[rs1(e)] = true;
+                }
+                int rd = rd(e);
+                if (RegionScanner.fpWritesInt(op) && rd > 0 && rd < 32) {
+                    used[rd] = true;
+                    written[rd] = true;
+                }
+                used[0] = false;
+                return;
+            }
             boolean fpAccess = op == FLW || op == FLD || op == C_FLD || op == FSW || op == FSD || op == C_FSD;
             used[rs1(e)] = true;
             if (!fpAccess) {
@@ -415,6 +432,23 @@ final class RegionEmitter {
                 }
                 case NOP, C_NOP -> {
                     // nothing but the count
+                }
+                case FADD_S, FSUB_S, FMUL_S, FDIV_S, FSQRT_S, FSGNJ_S, FSGNJN_S, FSGNJX_S, FMIN_S, FMAX_S, FCVT_W_S,
+                        FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_S_W, FCVT_S_WU,
+                        FCVT_S_L, FCVT_S_LU, FMV_W_X, FMADD_S, FMSUB_S, FNMSUB_S, FNMADD_S, FADD_D, FSUB_D, FMUL_D,
+                        FDIV_D, FSQRT_D, FSGNJ_D, FSGNJN_D, FSGNJX_D, FMIN_D, FMAX_D, FCVT_W_D, FCVT_WU_D, FCVT_L_D,
+                        FCVT_LU_D, FMV_X_D, FCLASS_D, FEQ_D, FLT_D, FLE_D, FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU,
+                        FMV_D_X, FMADD_D, FMSUB_D, FNMSUB_D, FNMADD_D, FCVT_S_D, FCVT_D_S -> {
+                    // Fpu works on Hart.x/f: hand it the integer source, take back the integer result.
+                    // It throws illegal-instruction for FS=Off or a reserved rounding mode (a fault point).
+                    faultPoint(idx);
+                    if (RegionScanner.fpReadsInt(op) && rs1 > 0 && written[rs1]) {
+                        cb.aload(X).loadConstant(rs1).lload(slot(rs1)).lastore();
+                    }
+                    cb.aload(H).loadConstant(e).invokestatic(CD_FPU, "execute", FPU_EXECUTE);
+                    if (RegionScanner.fpWritesInt(op) && !sink) {
+                        cb.aload(X).loadConstant(rd).laload().lstore(slot(rd));
+                    }
                 }
                 default -> {
                     if (!sink) {

@@ -41,6 +41,28 @@ final class RegionScanner {
                     JAL, J, JALR, BEQ, C_BEQ, BNE, C_BNE, BLT, BGE, BLTU, BGEU,
                     LB, LBU, LH, LHU, LW, C_LW, LWU, LD, C_LD, SB, SH, SW, C_SW, SD, C_SD,
                     FLW, FLD, C_FLD, FSW, FSD, C_FSD -> true;
+            default -> isFpArithmetic(op);
+        };
+    }
+
+    /** F/D arithmetic, conversions, moves and compares (executed by a call to {@link Fpu#execute}). */
+    static boolean isFpArithmetic(int op) {
+        return (op >= FADD_S && op <= FNMADD_S) || (op >= FADD_D && op <= FCVT_D_S);
+    }
+
+    /** FP ops whose destination is an integer register. */
+    static boolean fpWritesInt(int op) {
+        return switch (op) {
+            case FCVT_W_S, FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_W_D, FCVT_WU_D,
+                    FCVT_L_D, FCVT_LU_D, FMV_X_D, FCLASS_D, FEQ_D, FLT_D, FLE_D -> true;
+            default -> false;
+        };
+    }
+
+    /** FP ops whose rs1 is an integer register. */
+    static boolean fpReadsInt(int op) {
+        return switch (op) {
+            case FCVT_S_W, FCVT_S_WU, FCVT_S_L, FCVT_S_LU, FMV_W_X, FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X -> true;
             default -> false;
         };
     }
