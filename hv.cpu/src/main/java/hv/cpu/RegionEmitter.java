@@ -73,7 +73,17 @@ final class RegionEmitter {
     private static final MethodTypeDesc I_II = MethodTypeDesc.of(CD_int, CD_int, CD_int);
 
     // local variable slots of run(Hart h, long vbase, long n, long limit)
-    private static final int H = 1, VBASE = 2, N = 4, LIMIT = 6, X = 8, FPC = 9, NPC = 10, KIND = 12, EX = 13, REG = 14;
+    private static final int H = 1, VBASE = 2, N = 4, LIMIT = 6, X = 8, FPC = 9, NPC = 10, KIND = 12, EX = 13, LDT = 14,
+            STT = 15, SEG = 16, VA = 17, TI = 19, REG = 20;
+
+    /** Loads/stores inline (TLB compare + segment access in the region) rather than as RegionRuntime calls. */
+    static final boolean INLINE_MEMORY = !Boolean.getBoolean("hv.jit.callMemory");
+    private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    private static final ClassDesc CD_OF_BYTE = ClassDesc.of("java.lang.foreign.ValueLayout$OfByte");
+    private static final ClassDesc CD_OF_SHORT = ClassDesc.of("java.lang.foreign.ValueLayout$OfShort");
+    private static final ClassDesc CD_OF_INT = ClassDesc.of("java.lang.foreign.ValueLayout$OfInt");
+    private static final ClassDesc CD_OF_LONG = ClassDesc.of("java.lang.foreign.ValueLayout$OfLong");
+    private static final ClassDesc CD_BYTE = ConstantDescs.CD_byte, CD_SHORT = ConstantDescs.CD_short;
 
     private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(
@@ -204,6 +214,11 @@ final class RegionEmitter {
                 }
             }
             cb.iconst_0().istore(FPC).lconst_0().lstore(NPC).iconst_0().istore(KIND);
+            // The MMU's TLB arrays and RAM stay the same objects while a region runs: only CSR writes,
+            // traps and xRET (which all end regions) switch them (Hart.refreshTlb).
+            cb.aload(H).getfield(CD_HART, "ldTlb", CD_LONG_ARRAY).astore(LDT);
+            cb.aload(H).getfield(CD_HART, "stTlb", CD_LONG_ARRAY).astore(STT);
+            cb.aload(H).getfield(CD_HART, "seg", CD_SEGMENT).astore(SEG);
             Label bodyStart = cb.newBoundLabel();
             int startPos = region.position(region.start());
             if (startPos != 0) {
@@ -220,12 +235,12 @@ final class RegionEmitter {
                 }
                 instruction(p);
             }
-            Label bodyEnd = cb.newBoundLabel();
             // (every instruction ends with a jump or falls into its successor, which is emitted with a
             // goto/exit when it is not the next one, so `open` is false here)
-            for (Runnable stub : stubs) {
-                stub.run();
+            for (int i = 0; i < stubs.size(); i++) { // out-of-line paths: TLB misses, exits of taken branches
+                stubs.get(i).run();
             }
+            Label bodyEnd = cb.newBoundLabel(); // the stubs call the MMU too: inside the handler's range
             // the shared exit
             cb.labelBinding(exit);
             writeBack();
@@ -389,6 +404,10 @@ final class RegionEmitter {
                 }
                 case LB, LBU, LH, LHU, LW, C_LW, LWU, LD, C_LD -> {
                     faultPoint(idx);
+                    if (INLINE_MEMORY) {
+                        inlineLoad(op, rs1, imm, rd);
+                        break;
+                    }
                     cb.aload(H);
                     address(rs1, imm);
                     String name = switch (op) {
@@ -405,6 +424,10 @@ final class RegionEmitter {
                 }
                 case SB, SH, SW, C_SW, SD, C_SD -> {
                     faultPoint(idx);
+                    if (INLINE_MEMORY) {
+                        inlineStore(op, rs1, imm, rs2);
+                        break;
+                    }
                     cb.aload(H);
                     address(rs1, imm);
                     reg(rs2);
@@ -459,6 +482,138 @@ final class RegionEmitter {
             }
             pending++;
             continueTo(p, next);
+        }
+
+        /**
+         * The interpreter's TLB hit path (Hart.fast): the tag is the virtual page with the low address
+         * bits that would make the access misaligned kept, so one compare checks page and alignment.
+         * Leaves the TLB index in TI and the address in VA; jumps to {@code miss} on a miss.
+         */
+        private void tlbCheck(int table, int rs1, long imm, long tagMask, Label miss) {
+            address(rs1, imm);
+            cb.lstore(VA);
+            cb.lload(VA).loadConstant(12).lushr().l2i().loadConstant(hv.memory.Mmu.TLB_INDEX_MASK).iand().iconst_1().ishl()
+                    .istore(TI);
+            cb.aload(table).iload(TI).laload().lload(VA).loadConstant(tagMask).land().lcmp().ifne(miss);
+            // RAM offset = addend + va
+            cb.aload(SEG);
+        }
+
+        private void ramOffset(int table) {
+            cb.aload(table).iload(TI).iconst_1().iadd().laload().lload(VA).ladd();
+        }
+
+        private void inlineLoad(int op, int rs1, long imm, int rd) {
+            Label miss = cb.newLabel(), done = cb.newLabel();
+            long mask = switch (op) {
+                case LB, LBU -> ~0xfffL;
+                case LH, LHU -> ~0xffeL;
+                case LW, C_LW, LWU -> ~0xffcL;
+                default -> ~0xff8L;
+            };
+            tlbCheck(LDT, rs1, imm, mask, miss);
+            switch (op) {
+                case LB, LBU -> {
+                    cb.getstatic(CD_RUNTIME, "BYTE", CD_OF_BYTE);
+                    ramOffset(LDT);
+                    cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(CD_BYTE, CD_OF_BYTE, CD_long));
+                    if (op == LBU) {
+                        cb.loadConstant(0xff).iand();
+                    }
+                    cb.i2l();
+                }
+                case LH, LHU -> {
+                    cb.getstatic(CD_RUNTIME, "LE_SHORT", CD_OF_SHORT);
+                    ramOffset(LDT);
+                    cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(CD_SHORT, CD_OF_SHORT, CD_long));
+                    if (op == LHU) {
+                        cb.loadConstant(0xffff).iand();
+                    }
+                    cb.i2l();
+                }
+                case LW, C_LW, LWU -> {
+                    cb.getstatic(CD_RUNTIME, "LE_INT", CD_OF_INT);
+                    ramOffset(LDT);
+                    cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(CD_int, CD_OF_INT, CD_long));
+                    cb.i2l();
+                    if (op == LWU) {
+                        cb.loadConstant(0xffff_ffffL).land();
+                    }
+                }
+                default -> {
+                    cb.getstatic(CD_RUNTIME, "LE_LONG", CD_OF_LONG);
+                    ramOffset(LDT);
+                    cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(CD_long, CD_OF_LONG, CD_long));
+                }
+            }
+            setRd(rd);
+            cb.labelBinding(done);
+            String name = switch (op) {
+                case LB -> "lb";
+                case LBU -> "lbu";
+                case LH -> "lh";
+                case LHU -> "lhu";
+                case LW, C_LW -> "lw";
+                case LWU -> "lwu";
+                default -> "ld";
+            };
+            stubs.add(() -> {
+                cb.labelBinding(miss);
+                cb.aload(H).lload(VA).invokestatic(CD_RUNTIME, name, LOAD);
+                setRd(rd);
+                cb.goto_(done);
+            });
+        }
+
+        private void inlineStore(int op, int rs1, long imm, int rs2) {
+            Label miss = cb.newLabel(), done = cb.newLabel();
+            long mask = switch (op) {
+                case SB -> ~0xfffL;
+                case SH -> ~0xffeL;
+                case SW, C_SW -> ~0xffcL;
+                default -> ~0xff8L;
+            };
+            tlbCheck(STT, rs1, imm, mask, miss);
+            switch (op) {
+                case SB -> {
+                    cb.getstatic(CD_RUNTIME, "BYTE", CD_OF_BYTE);
+                    ramOffset(STT);
+                    reg(rs2);
+                    cb.l2i().i2b().invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, CD_OF_BYTE, CD_long, CD_BYTE));
+                }
+                case SH -> {
+                    cb.getstatic(CD_RUNTIME, "LE_SHORT", CD_OF_SHORT);
+                    ramOffset(STT);
+                    reg(rs2);
+                    cb.l2i().i2s().invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, CD_OF_SHORT, CD_long, CD_SHORT));
+                }
+                case SW, C_SW -> {
+                    cb.getstatic(CD_RUNTIME, "LE_INT", CD_OF_INT);
+                    ramOffset(STT);
+                    reg(rs2);
+                    cb.l2i().invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, CD_OF_INT, CD_long, CD_int));
+                }
+                default -> {
+                    cb.getstatic(CD_RUNTIME, "LE_LONG", CD_OF_LONG);
+                    ramOffset(STT);
+                    reg(rs2);
+                    cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, CD_OF_LONG, CD_long, CD_long));
+                }
+            }
+            cb.labelBinding(done);
+            String name = switch (op) {
+                case SB -> "sb";
+                case SH -> "sh";
+                case SW, C_SW -> "sw";
+                default -> "sd";
+            };
+            stubs.add(() -> {
+                cb.labelBinding(miss);
+                cb.aload(H).lload(VA);
+                reg(rs2);
+                cb.invokestatic(CD_RUNTIME, name, STORE);
+                cb.goto_(done);
+            });
         }
 
         private void faultPoint(int idx) {
