@@ -1132,10 +1132,29 @@ public final class Hart {
             long[] code = null;
             int idx = -1;
             try {
-                code = vbase == curVBase ? curCode : enterPage(pc);
+                if (vbase == curVBase) {
+                    code = curCode;
+                } else {
+                    int j = (int) (vbase >>> 12) & JUMP_CACHE_MASK;
+                    if (jumpTag[j] == vbase) { // entered recently: no MMU walk, no decode-cache lookup
+                        curVBase = vbase;
+                        curCode = code = jumpCode[j];
+                        curPage = jumpPage[j];
+                    } else {
+                        code = enterPage(pc);
+                    }
+                }
                 idx = ((int) pc & 0xfff) >>> 1;
                 if (jit != null) {
                     jit.entered(curPage, idx); // a block start: profile it
+                    if (((int) code[idx] & 0xff) == JIT_REGION) { // translated: run it without fast()
+                        CompiledRegion region = curPage.regions[idx];
+                        jit.entries++;
+                        idx = IN_REGION;
+                        n = region.run(this, vbase, n, limit);
+                        pc = this.pc;
+                        continue outer;
+                    }
                 }
                 for (;;) {
                     int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);

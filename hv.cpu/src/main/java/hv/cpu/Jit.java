@@ -36,6 +36,7 @@ final class Jit {
     private boolean failureLogged;
 
     // statistics
+    /** bytecodeBytes: class file bytes of the regions (an upper bound of their code). */
     long regions, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries;
 
     Jit(int threshold, int maxInstructions) {
@@ -71,7 +72,8 @@ final class Jit {
                     return;
                 }
                 byte[] bytes = RegionEmitter.emit(r);
-                int len = RegionEmitter.codeLength(bytes);
+                // the class file's size bounds its code's: parse it only when the code may be too big
+                int len = bytes.length <= maxCodeBytes ? bytes.length : RegionEmitter.codeLength(bytes);
                 long t2 = System.nanoTime();
                 emitNanos += t2 - t1;
                 if (len > maxCodeBytes && cap > 1) {

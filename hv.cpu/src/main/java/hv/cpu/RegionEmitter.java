@@ -85,9 +85,12 @@ final class RegionEmitter {
     private static final ClassDesc CD_OF_LONG = ClassDesc.of("java.lang.foreign.ValueLayout$OfLong");
     private static final ClassDesc CD_BYTE = ConstantDescs.CD_byte, CD_SHORT = ConstantDescs.CD_short;
 
+    /**
+     * Stack maps are generated (class file version 25 requires them); the few types whose hierarchy
+     * that needs are resolved by loading them (they are all loaded already) and cached.
+     */
     private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-            ClassHierarchyResolver.defaultResolver().orElse(
-                    ClassHierarchyResolver.ofClassLoading(RegionEmitter.class.getClassLoader()))));
+            ClassHierarchyResolver.ofClassLoading(RegionEmitter.class.getClassLoader()).cached()));
 
     /** The class file for {@code region} (a hidden class in package hv.cpu, so it may use package members). */
     static byte[] emit(RegionScanner.Region region) {
