@@ -55,6 +55,7 @@ final class RegionEmitter {
     private static final ClassDesc CD_RUNTIME = ClassDesc.of("hv.cpu.RegionRuntime");
     private static final ClassDesc CD_INT_MATH = ClassDesc.of("hv.cpu.IntMath");
     private static final ClassDesc CD_FPU = ClassDesc.of("hv.cpu.Fpu");
+    private static final ClassDesc CD_EXT = ClassDesc.of("hv.cpu.Ext");
     private static final MethodTypeDesc FPU_EXECUTE = MethodTypeDesc.of(CD_void, ClassDesc.of("hv.cpu.Hart"), CD_long);
     private static final ClassDesc CD_FAULT = ClassDesc.of("hv.memory.MemoryFault");
     private static final ClassDesc CD_MATH = ClassDesc.of("java.lang.Math");
@@ -458,6 +459,20 @@ final class RegionEmitter {
                 }
                 case NOP, C_NOP -> {
                     // nothing but the count
+                }
+                case ORC_B, LR_W, SC_W, AMO_W, LR_D, SC_D, AMO_D -> {
+                    // Ext works on Hart.x (atomics also on the LR/SC reservation): hand it the sources,
+                    // take back rd. Atomics can fault: a fault point.
+                    faultPoint(idx);
+                    for (int r : new int[] {rs1, rs2}) {
+                        if (r > 0 && written[r]) {
+                            cb.aload(X).loadConstant(r).lload(slot(r)).lastore();
+                        }
+                    }
+                    cb.aload(H).loadConstant(e).invokestatic(CD_EXT, "execute", FPU_EXECUTE);
+                    if (!sink) {
+                        cb.aload(X).loadConstant(rd).laload().lstore(slot(rd));
+                    }
                 }
                 case FADD_S, FSUB_S, FMUL_S, FDIV_S, FSQRT_S, FSGNJ_S, FSGNJN_S, FSGNJX_S, FMIN_S, FMAX_S, FCVT_W_S,
                         FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_S_W, FCVT_S_WU,

@@ -40,7 +40,7 @@ final class RegionScanner {
                     RORIW, RORW, REV8, BCLR, BCLRI, BEXT, BEXTI, BINV, BINVI, BSET, BSETI,
                     JAL, J, JALR, BEQ, C_BEQ, BNE, C_BNE, BLT, BGE, BLTU, BGEU,
                     LB, LBU, LH, LHU, LW, C_LW, LWU, LD, C_LD, SB, SH, SW, C_SW, SD, C_SD,
-                    FLW, FLD, C_FLD, FSW, FSD, C_FSD -> true;
+                    FLW, FLD, C_FLD, FSW, FSD, C_FSD, ORC_B, LR_W, SC_W, AMO_W, LR_D, SC_D, AMO_D -> true;
             default -> isFpArithmetic(op);
         };
     }
