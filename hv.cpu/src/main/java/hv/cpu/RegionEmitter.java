@@ -77,8 +77,13 @@ final class RegionEmitter {
     private static final int H = 1, VBASE = 2, N = 4, LIMIT = 6, X = 8, FPC = 9, NPC = 10, KIND = 12, EX = 13, LDT = 14,
             STT = 15, SEG = 16, VA = 17, TI = 19, REG = 20;
 
-    /** Loads/stores inline (TLB compare + segment access in the region) rather than as RegionRuntime calls. */
-    static final boolean INLINE_MEMORY = !Boolean.getBoolean("hv.jit.callMemory");
+    /**
+     * Loads/stores inline (TLB compare + segment access in the region) rather than as calls of the
+     * small RegionRuntime helpers. Off by default: the segment access path is all @ForceInline, so
+     * inline accesses make every region several times bigger for HotSpot's C1 and C2 (a Linux boot
+     * spent 3x its interpreter CPU time in the JIT compilers), while C2 inlines a helper where it is hot.
+     */
+    static final boolean INLINE_MEMORY = Boolean.getBoolean("hv.jit.inlineMemory");
     private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
     private static final ClassDesc CD_OF_BYTE = ClassDesc.of("java.lang.foreign.ValueLayout$OfByte");
     private static final ClassDesc CD_OF_SHORT = ClassDesc.of("java.lang.foreign.ValueLayout$OfShort");
@@ -88,10 +93,12 @@ final class RegionEmitter {
 
     /**
      * Stack maps are generated (class file version 25 requires them); the few types whose hierarchy
-     * that needs are resolved by loading them (they are all loaded already) and cached.
+     * that needs are resolved by loading them (they are all loaded already) and cached in a concurrent
+     * map: every hart's Jit shares this immutable ClassFile.
      */
     private static final ClassFile CLASS_FILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
-            ClassHierarchyResolver.ofClassLoading(RegionEmitter.class.getClassLoader()).cached()));
+            ClassHierarchyResolver.ofClassLoading(RegionEmitter.class.getClassLoader())
+                    .cached(java.util.concurrent.ConcurrentHashMap::new)));
 
     /** The class file for {@code region} (a hidden class in package hv.cpu, so it may use package members). */
     static byte[] emit(RegionScanner.Region region) {
