@@ -31,6 +31,8 @@ final class Jit {
     private final int threshold;
     /** Size caps (tests lower them to exercise the splitting of long code into several regions). */
     int maxInstructions, maxCodeBytes = MAX_CODE_BYTES;
+    /** Loads/stores inline in the region instead of helper calls (see RegionEmitter.INLINE_MEMORY). */
+    boolean inlineMemory = RegionEmitter.INLINE_MEMORY;
     /** Test hook: transforms each class file before it is defined (null in production). */
     UnaryOperator<byte[]> classFileFilter;
     private boolean failureLogged;
@@ -71,7 +73,7 @@ final class Jit {
                     rejected++; // the instruction there is one the interpreter must run
                     return;
                 }
-                byte[] bytes = RegionEmitter.emit(r);
+                byte[] bytes = RegionEmitter.emit(r, inlineMemory);
                 // the class file's size bounds its code's: parse it only when the code may be too big
                 int len = bytes.length <= maxCodeBytes ? bytes.length : RegionEmitter.codeLength(bytes);
                 long t2 = System.nanoTime();

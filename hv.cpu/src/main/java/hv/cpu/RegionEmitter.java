@@ -102,12 +102,17 @@ final class RegionEmitter {
 
     /** The class file for {@code region} (a hidden class in package hv.cpu, so it may use package members). */
     static byte[] emit(RegionScanner.Region region) {
+        return emit(region, INLINE_MEMORY);
+    }
+
+    /** As {@link #emit(RegionScanner.Region)}, choosing inline loads/stores or helper calls. */
+    static byte[] emit(RegionScanner.Region region, boolean inlineMemory) {
         return CLASS_FILE.build(ClassDesc.of("hv.cpu.Region"), clb -> {
             clb.withFlags(ClassFile.ACC_FINAL | ClassFile.ACC_SYNTHETIC);
             clb.withSuperclass(CD_REGION);
             clb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, 0,
                     cb -> cb.aload(0).invokespecial(CD_REGION, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
-            clb.withMethodBody("run", RUN_TYPE, ClassFile.ACC_FINAL, cb -> new Body(cb, region).emit());
+            clb.withMethodBody("run", RUN_TYPE, ClassFile.ACC_FINAL, cb -> new Body(cb, region, inlineMemory).emit());
         });
     }
 
@@ -154,7 +159,10 @@ final class RegionEmitter {
         /** Whether control can fall from the code emitted last into what is emitted next. */
         private boolean open;
 
-        Body(CodeBuilder cb, RegionScanner.Region region) {
+        private final boolean inlineMemory;
+
+        Body(CodeBuilder cb, RegionScanner.Region region, boolean inlineMemory) {
+            this.inlineMemory = inlineMemory;
             this.cb = cb;
             this.region = region;
             this.indices = region.indices();
@@ -415,7 +423,7 @@ final class RegionEmitter {
                 }
                 case LB, LBU, LH, LHU, LW, C_LW, LWU, LD, C_LD -> {
                     faultPoint(idx);
-                    if (INLINE_MEMORY) {
+                    if (inlineMemory) {
                         inlineLoad(op, rs1, imm, rd);
                         break;
                     }
@@ -435,7 +443,7 @@ final class RegionEmitter {
                 }
                 case SB, SH, SW, C_SW, SD, C_SD -> {
                     faultPoint(idx);
-                    if (INLINE_MEMORY) {
+                    if (inlineMemory) {
                         inlineStore(op, rs1, imm, rs2);
                         break;
                     }
