@@ -1117,6 +1117,10 @@ public final class Hart {
         nextTimerCheck = 0;
         outer:
         for (;;) {
+            // Reaching the instruction limit (budget, or the next timer check every 4096 instructions)
+            // samples the code that ran: the pc is where the hart was heading, usually into a hot loop
+            // that otherwise never leaves fast(). Such an entry weighs more for the JIT.
+            final int heat = n >= limit ? Jit.SAMPLE_WEIGHT : 1;
             if (n >= limit || attention != 0) {
                 this.pc = pc;
                 ExitReason r = boundary(n, budget);
@@ -1146,7 +1150,7 @@ public final class Hart {
                 }
                 idx = ((int) pc & 0xfff) >>> 1;
                 if (jit != null) {
-                    jit.entered(curPage, idx); // a block start: profile it
+                    jit.entered(curPage, idx, heat); // a block start: profile it
                     if (((int) code[idx] & 0xff) == JIT_REGION) { // translated: run it without fast()
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
@@ -1188,7 +1192,7 @@ public final class Hart {
                             n++;
                             if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
                                     && !RegionScanner.translatable((int) e & 0xff)) {
-                                jit.entered(curPage, idx); // after an instruction that ends regions: a region start
+                                jit.entered(curPage, idx, 1); // after an instruction that ends regions: a region start
                             }
                         }
                         case AGAIN -> {

@@ -23,7 +23,7 @@ public record HartConfig(boolean hypervisorMode, boolean processMode, boolean ss
                          int decodeCachePages, int jitThreshold) {
 
     public static final int DEFAULT_DECODE_CACHE_PAGES = 4096;
-    public static final int DEFAULT_JIT_THRESHOLD = 64;
+    public static final int DEFAULT_JIT_THRESHOLD = 4096;
 
     public HartConfig {
         if (hypervisorMode && processMode) {

@@ -46,8 +46,15 @@ final class Jit {
         this.maxInstructions = Math.max(1, maxInstructions);
     }
 
+    /**
+     * Heat of an entry that Hart.loop reached by running out of its instruction limit: it stands for up
+     * to Hart.TIMER_CHECK_INTERVAL instructions of work that the interpreter did without coming back
+     * to the loop (a hot loop inside one page), where an ordinary entry stands for one block.
+     */
+    static final int SAMPLE_WEIGHT = 256;
+
     /** Hart.loop entered the page at entry {@code idx} (a block start): count it, translate when hot. */
-    void entered(DecodeCache.Page page, int idx) {
+    void entered(DecodeCache.Page page, int idx, int weight) {
         char[] heat = page.heat;
         if (heat == null) {
             heat = page.heat = new char[DecodeCache.ENTRIES];
@@ -56,8 +63,9 @@ final class Jit {
         if (c >= threshold) {
             return; // translated, or tried and not translatable
         }
-        heat[idx] = (char) (c + 1);
-        if (c + 1 >= threshold) {
+        c = Math.min(threshold, c + weight);
+        heat[idx] = (char) c;
+        if (c >= threshold) {
             compile(page, idx);
         }
     }
