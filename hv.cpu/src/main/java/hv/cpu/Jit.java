@@ -51,7 +51,7 @@ final class Jit {
      * to Hart.TIMER_CHECK_INTERVAL instructions of work that the interpreter did without coming back
      * to the loop (a hot loop inside one page), where an ordinary entry stands for one block.
      */
-    static final int SAMPLE_WEIGHT = 256;
+    static final int SAMPLE_WEIGHT = Integer.getInteger("hv.jit.sampleWeight", 16);
 
     /** Hart.loop entered the page at entry {@code idx} (a block start): count it, translate when hot. */
     void entered(DecodeCache.Page page, int idx, int weight) {
