@@ -33,13 +33,15 @@ final class Jit {
     int maxInstructions, maxCodeBytes = MAX_CODE_BYTES;
     /** Loads/stores inline in the region instead of helper calls (see RegionEmitter.INLINE_MEMORY). */
     boolean inlineMemory = RegionEmitter.INLINE_MEMORY;
+    /** Reuse regions other harts translated from the same bytes ({@link SharedRegions}). */
+    boolean shareRegions = true;
     /** Test hook: transforms each class file before it is defined (null in production). */
     UnaryOperator<byte[]> classFileFilter;
     private boolean failureLogged;
 
     // statistics
     /** bytecodeBytes: class file bytes of the regions (an upper bound of their code). */
-    long regions, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries;
+    long regions, shared, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries;
 
     Jit(int threshold, int maxInstructions) {
         this.threshold = Math.max(1, Math.min(threshold, Character.MAX_VALUE - 1));
@@ -73,6 +75,16 @@ final class Jit {
     private void compile(DecodeCache.Page page, int idx) {
         long t0 = System.nanoTime();
         try {
+            long options = ((long) maxInstructions << 32) | ((long) maxCodeBytes << 1) | (inlineMemory ? 1 : 0);
+            boolean share = shareRegions && classFileFilter == null;
+            if (share) {
+                CompiledRegion other = SharedRegions.find(page, idx, options);
+                if (other != null) {
+                    install(page, idx, other);
+                    shared++;
+                    return;
+                }
+            }
             int cap = maxInstructions;
             for (;;) {
                 RegionScanner.Region r = RegionScanner.scan(page, idx, cap);
@@ -99,12 +111,10 @@ final class Jit {
                 region.entry = r.entries()[r.position(idx)];
                 region.instructions = r.size();
                 region.bytecodeBytes = len;
-                if (page.regions == null) {
-                    page.regions = new CompiledRegion[DecodeCache.ENTRIES];
+                install(page, idx, region);
+                if (share) {
+                    SharedRegions.publish(page, idx, options, region);
                 }
-                page.regions[idx] = region;
-                page.code[idx] = Op.entry(Op.JIT_REGION, 0, 0, 0, 0, 0);
-                regions++;
                 instructions += r.size();
                 bytecodeBytes += len;
                 return;
@@ -122,6 +132,16 @@ final class Jit {
         }
     }
 
+    /** The page's entry becomes a marker: the interpreter runs the region whenever it reaches it. */
+    private void install(DecodeCache.Page page, int idx, CompiledRegion region) {
+        if (page.regions == null) {
+            page.regions = new CompiledRegion[DecodeCache.ENTRIES];
+        }
+        page.regions[idx] = region;
+        page.code[idx] = Op.entry(Op.JIT_REGION, 0, 0, 0, 0, 0);
+        regions++;
+    }
+
     private static CompiledRegion define(byte[] classFile) throws Throwable {
         MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(classFile, true);
         return (CompiledRegion) hidden.findConstructor(hidden.lookupClass(), CONSTRUCTOR).invoke();
@@ -130,7 +150,7 @@ final class Jit {
     /** One line of counters for {@code hv run --stats}. */
     String statsLine(long[] exits) {
         StringBuilder s = new StringBuilder();
-        s.append("jit: threshold=").append(threshold).append(" regions=").append(regions)
+        s.append("jit: threshold=").append(threshold).append(" regions=").append(regions).append(" (from other harts ").append(shared).append(')')
                 .append(" guest-insns=").append(instructions).append(" bytecode=").append(bytecodeBytes)
                 .append("B compile=").append(compileNanos / 1_000_000).append("ms (emit ").append(emitNanos / 1_000_000).append(" define ").append(defineNanos / 1_000_000)
                 .append(") failures=").append(failures)

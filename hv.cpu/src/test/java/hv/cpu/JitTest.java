@@ -192,12 +192,35 @@ class JitTest {
             c.add(i % 3 == 0 ? ld(r, 10, 8 * (i % 32)) : i % 3 == 1 ? add(r, r, 11 + (i + 7) % 20) : sd(r, 10, 8 * (i % 40)));
         }
         int[] code = c.build();
-        try (TestMachine m = both(code, h -> h.jit.maxInstructions = 100)) {
+        try (TestMachine m = both(code, h -> {
+            h.jit.maxInstructions = 100;
+            h.jit.shareRegions = false; // count this hart's own translations
+        })) {
             assertTrue(m.hart.jit.regions >= 6, "600 instructions in regions of <= 100: " + m.hart.statsLine());
         }
-        try (TestMachine m = both(code, h -> h.jit.maxCodeBytes = 600)) {
+        try (TestMachine m = both(code, h -> {
+            h.jit.maxCodeBytes = 600;
+            h.jit.shareRegions = false;
+        })) {
             assertTrue(m.hart.jit.shrunk > 0, "regions over the bytecode cap were halved: " + m.hart.statsLine());
             assertTrue(m.hart.jit.regions >= 10, m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void aSecondHartReusesTheRegionsOfTheFirst() {
+        try (TestMachine m = new TestMachine(FORCED)) {
+            int[] code = {addi(1, 0, 77), addi(2, 0, 0), add(2, 2, 1), addi(1, 1, -1), bne(1, 0, -8), EBREAK};
+            m.put(TestMachine.BASE, code);
+            Hart first = m.hart;
+            Hart second = m.addHart(1, FORCED);
+            for (Hart h : new Hart[] {first, second}) {
+                h.reset(TestMachine.BASE, Hart.PRIV_M);
+                assertEquals(ExitReason.BREAKPOINT, h.run(1_000_000));
+                assertEquals(77 * 78 / 2, h.x[2]);
+            }
+            assertTrue(second.jit.shared > 0, second.statsLine());
+            assertEquals(second.jit.regions, second.jit.shared, "every region came from the first hart: " + second.statsLine());
         }
     }
 
