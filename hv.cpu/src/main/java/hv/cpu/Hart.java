@@ -273,7 +273,7 @@ public final class Hart {
     }
 
     // results of slow()
-    private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4;
+    private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4, SPIN_HINT = 5;
 
     // results of fast()
     private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
@@ -1164,6 +1164,12 @@ public final class Hart {
                             idx = 0;
                             code = crossScratch;
                         }
+                        case SPIN_HINT -> { // PAUSE: the VMM decides how to wait (see ExitReason.PAUSE)
+                            n++;
+                            exitPoll();
+                            retired += n;
+                            return ExitReason.PAUSE;
+                        }
                         default -> { // IDLE: WFI with nothing pending
                             n++;
                             exitPoll();
@@ -1254,6 +1260,10 @@ public final class Hart {
             }
             case WFI -> {
                 return wfi() ? IDLE : BLOCK_END;
+            }
+            case PAUSE -> {
+                pc += 4;
+                return SPIN_HINT;
             }
             default -> {
                 // Zb*, atomics and FP arithmetic (no RVC forms)
