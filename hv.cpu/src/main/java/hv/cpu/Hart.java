@@ -187,7 +187,8 @@ public final class Hart {
         this.clock = clock;
         this.config = config;
         this.fault = mmu.fault();
-        this.decodeCache = new DecodeCache(ram, config.decodeCachePages());
+        // The process VM writes guest RAM directly (not through the CodeWriteLog): its harts compare.
+        this.decodeCache = new DecodeCache(ram, config.decodeCachePages(), !config.processMode());
         crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
         crossScratch[2] = crossScratch[1];
         reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
@@ -1787,7 +1788,8 @@ public final class Hart {
     public String statsLine() {
         return "hart " + hartId + ": instret=" + retired + " exits=" + exits() + " decoded-pages=" + decodeCache.pageCount()
                 + " created=" + decodeCache.pagesCreated + " revalidated=" + decodeCache.pagesRevalidated
-                + " cleared=" + decodeCache.pagesCleared + " drops=" + decodeCache.capacityDrops;
+                + " cleared=" + decodeCache.pagesCleared + " unwritten=" + decodeCache.pagesVouched
+                + " drops=" + decodeCache.capacityDrops;
     }
 
     // ===================== snapshots =====================
