@@ -91,6 +91,11 @@ public final class GuestRam implements AutoCloseable {
         return size;
     }
 
+    /**
+     * The raw segment, for the MMU's TLB hits and readers. Whoever writes through it outside a
+     * store TLB entry must call {@code codeWrites().noteWritten} afterwards (and mark the dirty
+     * log), or a hart may keep executing a decoded copy of the old bytes after FENCE.I.
+     */
     public MemorySegment segment() {
         return segment;
     }

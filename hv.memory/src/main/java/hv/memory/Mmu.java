@@ -144,7 +144,8 @@ public final class Mmu {
     /** Detaches this MMU from the machine (hart removed): it no longer receives flush requests. */
     public void close() {
         memory.unregister(this);
-        flushAllTlb(); // un-counts our store entries (CodeWriteLog)
+        // Our store entries stay counted in the CodeWriteLog: close() may come from another thread,
+        // and a page left "store-mapped" only costs decode caches a compare (the safe direction).
     }
 
     /**
