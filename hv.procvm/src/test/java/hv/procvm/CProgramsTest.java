@@ -90,6 +90,19 @@ class CProgramsTest {
     }
 
     @Test
+    void eventFdEpollPollMasksAndJobControl() {
+        Path exe = TestTools.compile("events");
+        TestTools.Result r = TestTools.hv(exe.toString(), "hv");
+        assertAllOk(r, 68);
+        assertEquals("hv exec: inotify is not supported (inotify_init1 returns ENOSYS; programs fall back to polling)\n"
+                + "hv exec: System V IPC is not supported (shmget and the other shm/sem/msg calls fail as if no IPC object"
+                + " existed)\n", r.err(), "each refusal reported once, on stderr");
+        // The same checks (without HV's refusals) hold under Linux itself, as qemu-riscv64 runs them.
+        TestTools.Result q = TestTools.host(java.util.List.of("qemu-riscv64", exe.toString()), 60);
+        assertAllOk(q, 59);
+    }
+
+    @Test
     void floatingPointThroughLibc() {
         TestTools.Result r = TestTools.hv(TestTools.compile("fp").toString());
         assertEquals(0, r.status(), r::toString);

@@ -37,7 +37,7 @@ final class FileCalls {
 
     static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
             TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421,
-            FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+            FIONCLEX = 0x5450, FIOCLEX = 0x5451, TIOCSCTTY = 0x540e, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
 
     /** Largest single transfer of one read/write call (Linux caps at MAX_RW_COUNT, about 2 GiB). */
     static final int MAX_IO = 1 << 20;
@@ -457,6 +457,45 @@ final class FileCalls {
         return 0;
     }
 
+    /**
+     * The terminal's job-control ioctls (tty_ioctl(4)): HV's terminal is the controlling terminal
+     * of the session HV was started in; a process that left it (setsid) gets ENOTTY. TIOCSPGRP
+     * makes a process group of that session the foreground one (EPERM for a group that does not
+     * exist there). Background groups are not stopped on terminal access (no SIGTTIN/SIGTTOU).
+     */
+    private long jobControl(GuestThread t, int req, long arg) {
+        synchronized (k.tree) {
+            GuestProcess p = t.process;
+            if (p.sid != Kernel.INVOKING_SESSION) {
+                return req == TIOCSCTTY ? -Errno.EPERM : -Errno.ENOTTY;
+            }
+            switch (req) {
+                case TIOCGPGRP -> {
+                    t.process.as.writeInt(arg, k.foregroundPgrp);
+                    return 0;
+                }
+                case TIOCGSID -> {
+                    t.process.as.writeInt(arg, p.sid);
+                    return 0;
+                }
+                case TIOCSPGRP -> {
+                    int pgrp = t.process.as.readInt(arg);
+                    if (pgrp < 0) {
+                        return -Errno.EINVAL;
+                    }
+                    if (!k.syscalls.process.groupInSession(pgrp, p.sid)) {
+                        return -Errno.EPERM;
+                    }
+                    k.foregroundPgrp = pgrp;
+                    return 0;
+                }
+                default -> {
+                    return 0; // TIOCSCTTY: already ours; TIOCNOTTY: accepted (nothing to detach on the host)
+                }
+            }
+        }
+    }
+
     long ioctl(GuestThread t, int fd, long req, long arg) throws ErrnoException {
         OpenFile f = paths.file(t, fd);
         try {
@@ -485,17 +524,16 @@ final class FileCalls {
                     t.process.as.writeBytes(arg, Termios.defaults(), 0, Termios.SIZE);
                     return 0;
                 }
-                case TCSETS, TCSETSW, TCSETSF, TIOCSWINSZ, TIOCSPGRP -> {
+                case TCSETS, TCSETSW, TCSETSF, TIOCSWINSZ -> {
                     return 0;
+                }
+                case TIOCSPGRP, TIOCGPGRP, TIOCGSID, TIOCSCTTY, TIOCNOTTY -> {
+                    return jobControl(t, r, arg);
                 }
                 case TIOCGWINSZ -> {
                     ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                     b.putShort((short) envInt("LINES", 24)).putShort((short) envInt("COLUMNS", 80));
                     t.process.as.writeBytes(arg, b.array(), 0, 8);
-                    return 0;
-                }
-                case TIOCGPGRP -> {
-                    t.process.as.writeInt(arg, t.process.pgid);
                     return 0;
                 }
                 default -> {

@@ -285,6 +285,24 @@ final class GuestThread implements Waiter {
         }
     }
 
+    /**
+     * ppoll, pselect6, epoll_pwait: {@code mask} replaces the signal mask for the duration of the
+     * wait. {@link #endTemporaryMask} puts the old one back, unless the wait was interrupted: then
+     * the handler runs with the temporary mask in force and its sigreturn restores the old one (as
+     * Linux's restore_saved_sigmask_unless does).
+     */
+    void beginTemporaryMask(long mask) {
+        maskToRestore = blocked;
+        blocked = mask & ~Signals.UNBLOCKABLE;
+    }
+
+    void endTemporaryMask(boolean interrupted) {
+        if (!interrupted && maskToRestore != -1) {
+            blocked = maskToRestore;
+            maskToRestore = -1;
+        }
+    }
+
     // ------------------------------------------------------------------ Waiter
 
     @Override

@@ -35,6 +35,14 @@ public final class Kernel {
     final VcpuFactory cpus;
     final Futexes futexes = new Futexes();
     final Syscalls syscalls;
+    /**
+     * The session HV was started in (reported as 1, like the first process's parent): HV's
+     * standard streams, when they are a terminal, are this session's controlling terminal.
+     */
+    static final int INVOKING_SESSION = 1;
+    /** The controlling terminal's foreground process group (tcgetpgrp/tcsetpgrp; guarded by {@link #tree}). */
+    int foregroundPgrp;
+
     /** Guards the process tree (parent/children/zombies) and is the monitor wait4 sleeps on. */
     final Object tree = new Object();
     final int uid;
@@ -106,6 +114,16 @@ public final class Kernel {
         diag.println("[strace] " + line);
     }
 
+    /**
+     * Reports a missing facility once per {@code key} (a negative key, so it never collides with a
+     * call number): e.g. all inotify calls share one "not supported" line.
+     */
+    void reportOnce(long key, String message) {
+        if (reported.add(key)) {
+            diag(message);
+        }
+    }
+
     /** Reports an unimplemented system call, once per number. */
     void reportUnimplemented(long nr) {
         if (reported.add(nr)) {
@@ -171,6 +189,10 @@ public final class Kernel {
      */
     public void start(String program, List<String> args, List<String> env, String cwd) throws ElfException, IOException {
         GuestProcess p = new GuestProcess(this, newPid());
+        // As a shell with job control starts a command: the leader of its own process group, in
+        // the session of whoever started HV (not a session leader), and in the terminal's foreground.
+        p.sid = INVOKING_SESSION;
+        foregroundPgrp = p.pgid;
         p.cwd = cwd;
         FdTable fds = new FdTable();
         for (int i = 0; i < stdio.length; i++) {
