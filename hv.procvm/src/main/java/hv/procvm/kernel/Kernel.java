@@ -279,7 +279,7 @@ public final class Kernel {
         if (statsEnabled) {
             hartStats.append("thread ").append(t.tid).append(": ").append(t.cpu.statsLine()).append('\n');
         }
-        t.cpu.close();
+        cpus.release(t.cpu);
         if (!p.threads.isEmpty()) {
             if (!p.exiting) {
                 return;
