@@ -128,6 +128,14 @@ public abstract class OpenFile {
         return isRegular();
     }
 
+    /**
+     * Whether one read returns at most what is buffered now (pipes, host pipes and terminals), so
+     * a huge count need not be matched by a huge buffer: reads are capped at a pipe's capacity.
+     */
+    public boolean shortReads() {
+        return false;
+    }
+
     /** The guest path this description was opened with, or null (pipes, stdio). */
     public String guestPath() {
         return null;

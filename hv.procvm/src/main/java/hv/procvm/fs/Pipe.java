@@ -86,6 +86,11 @@ public final class Pipe {
         }
 
         @Override
+        public boolean shortReads() {
+            return true;
+        }
+
+        @Override
         public long changes() {
             return changes;
         }

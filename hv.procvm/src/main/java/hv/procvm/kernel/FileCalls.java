@@ -180,15 +180,24 @@ final class FileCalls {
         return 0;
     }
 
+    /**
+     * How much one read may move: up to {@link #MAX_IO}; from pipes and terminals at most a
+     * pipe's capacity, which is about all such a read returns at once anyway (a short read is
+     * theirs to give), so that `cat` asking for 16 MiB costs a 64 KiB buffer, not a 1 MiB one.
+     */
+    static int transferSize(OpenFile f, long count) {
+        return (int) Math.min(count, f.shortReads() ? Pipe.CAPACITY : MAX_IO);
+    }
+
     long read(GuestThread t, int fd, long buf, long count) throws ErrnoException {
         OpenFile f = paths.file(t, fd);
         try {
             if (count < 0) {
                 return -Errno.EINVAL;
             }
-            int n = (int) Math.min(count, MAX_IO);
-            byte[] tmp = new byte[n];
-            long r = f.read(ByteBuffer.wrap(tmp), t, true);
+            int n = transferSize(f, count);
+            byte[] tmp = t.scratch(n);
+            long r = f.read(ByteBuffer.wrap(tmp, 0, n), t, true);
             if (r > 0) {
                 t.process.as.writeBytes(buf, tmp, 0, (int) r);
             }
@@ -205,8 +214,9 @@ final class FileCalls {
                 return -Errno.EINVAL;
             }
             int n = (int) Math.min(count, MAX_IO);
-            byte[] tmp = t.process.as.readBytes(buf, n);
-            return f.write(ByteBuffer.wrap(tmp), t);
+            byte[] tmp = t.scratch(n);
+            t.process.as.readBytes(buf, tmp, 0, n);
+            return f.write(ByteBuffer.wrap(tmp, 0, n), t);
         } finally {
             f.release();
         }
@@ -218,8 +228,9 @@ final class FileCalls {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
             }
-            byte[] tmp = new byte[(int) Math.min(count, MAX_IO)];
-            long r = f.pread(ByteBuffer.wrap(tmp), off);
+            int n = (int) Math.min(count, MAX_IO);
+            byte[] tmp = t.scratch(n);
+            long r = f.pread(ByteBuffer.wrap(tmp, 0, n), off);
             if (r > 0) {
                 t.process.as.writeBytes(buf, tmp, 0, (int) r);
             }
@@ -235,8 +246,10 @@ final class FileCalls {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
             }
-            byte[] tmp = t.process.as.readBytes(buf, (int) Math.min(count, MAX_IO));
-            return f.pwrite(ByteBuffer.wrap(tmp), off);
+            int n = (int) Math.min(count, MAX_IO);
+            byte[] tmp = t.scratch(n);
+            t.process.as.readBytes(buf, tmp, 0, n);
+            return f.pwrite(ByteBuffer.wrap(tmp, 0, n), off);
         } finally {
             f.release();
         }
@@ -272,8 +285,9 @@ final class FileCalls {
         }
         OpenFile f = paths.file(t, fd);
         try {
-            byte[] tmp = new byte[(int) Math.min(total, MAX_IO)];
-            long r = off < 0 ? f.read(ByteBuffer.wrap(tmp), t, true) : f.pread(ByteBuffer.wrap(tmp), off);
+            int size = off < 0 ? transferSize(f, total) : (int) Math.min(total, MAX_IO);
+            byte[] tmp = t.scratch(size);
+            long r = off < 0 ? f.read(ByteBuffer.wrap(tmp, 0, size), t, true) : f.pread(ByteBuffer.wrap(tmp, 0, size), off);
             if (r <= 0) {
                 return r;
             }
@@ -298,10 +312,11 @@ final class FileCalls {
         for (long[] e : v) {
             total += e[1];
         }
-        byte[] tmp = new byte[(int) Math.min(total, MAX_IO)];
+        int size = (int) Math.min(total, MAX_IO);
+        byte[] tmp = t.scratch(size);
         int done = 0;
         for (long[] e : v) {
-            int n = (int) Math.min(e[1], tmp.length - done);
+            int n = (int) Math.min(e[1], size - done);
             if (n <= 0) {
                 break;
             }
@@ -310,7 +325,7 @@ final class FileCalls {
         }
         OpenFile f = paths.file(t, fd);
         try {
-            return off < 0 ? f.write(ByteBuffer.wrap(tmp), t) : f.pwrite(ByteBuffer.wrap(tmp), off);
+            return off < 0 ? f.write(ByteBuffer.wrap(tmp, 0, size), t) : f.pwrite(ByteBuffer.wrap(tmp, 0, size), off);
         } finally {
             f.release();
         }
@@ -626,10 +641,10 @@ final class FileCalls {
         try {
             OpenFile out = paths.file(t, outFd);
             try {
-                byte[] tmp = new byte[(int) Math.min(Math.max(count, 0), MAX_IO)];
-                long r;
                 long inOff = inOffPtr != 0 ? t.process.as.readLong(inOffPtr) : -1;
-                r = inOff >= 0 ? in.pread(ByteBuffer.wrap(tmp), inOff) : in.read(ByteBuffer.wrap(tmp), t, true);
+                int n = inOff >= 0 ? (int) Math.min(Math.max(count, 0), MAX_IO) : transferSize(in, Math.max(count, 0));
+                byte[] tmp = t.scratch(n);
+                long r = inOff >= 0 ? in.pread(ByteBuffer.wrap(tmp, 0, n), inOff) : in.read(ByteBuffer.wrap(tmp, 0, n), t, true);
                 if (r <= 0) {
                     return r;
                 }

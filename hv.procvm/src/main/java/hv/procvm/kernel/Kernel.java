@@ -43,6 +43,9 @@ public final class Kernel {
     /** The controlling terminal's foreground process group (tcgetpgrp/tcsetpgrp; guarded by {@link #tree}). */
     int foregroundPgrp;
 
+    /** Parsed programs of recent execve calls. */
+    final ImageCache images = new ImageCache();
+
     /** Guards the process tree (parent/children/zombies) and is the monitor wait4 sleeps on. */
     final Object tree = new Object();
     final int uid;
@@ -410,6 +413,7 @@ public final class Kernel {
         }
         sb.append('\n');
         sb.append("instructions=").append(instructions.get()).append('\n');
+        sb.append(images.stats()).append('\n');
         sb.append(hartStats);
         return sb.toString();
     }

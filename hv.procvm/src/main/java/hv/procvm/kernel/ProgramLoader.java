@@ -144,13 +144,12 @@ final class ProgramLoader {
         if (head.length >= 2 && head[0] == '#' && head[1] == '!') {
             return loadScript(k, p, file, head, argv, envp, depth);
         }
-        byte[] data;
+        ElfFile elf;
         try {
-            data = Files.readAllBytes(file.host());
+            elf = k.images.load(file.host());
         } catch (IOException e) {
             throw new ErrnoException(Errno.of(e));
         }
-        ElfFile elf = ElfFile.parse(data);
         ElfFile interp = null;
         String interpName = null;
         if (elf.interpreter().isPresent()) {
@@ -166,7 +165,7 @@ final class ProgramLoader {
                         + (k.fs.jailed() ? " in the sysroot" : " (a dynamically linked program needs --sysroot)"));
             }
             try {
-                interp = ElfFile.parse(Files.readAllBytes(ih));
+                interp = k.images.load(ih);
             } catch (IOException e) {
                 throw new ErrnoException(Errno.of(e));
             } catch (ElfException e) {
