@@ -284,6 +284,8 @@ static void test_setpgid_after_exec(const char *exe) {
 }
 
 static void test_refusals(void) {
+    /* HV's streams in the tests are files: no controlling terminal (Linux: ENXIO) */
+    CHECK(open("/dev/tty", O_RDWR) == -1 && errno == ENXIO, "/dev/tty without a terminal: ENXIO");
     CHECK(inotify_init1(0) == -1 && errno == ENOSYS, "inotify: ENOSYS");
     CHECK(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600) == -1 && errno == ENOSPC, "shmget create: ENOSPC");
     CHECK(shmget(1234, 4096, 0) == -1 && errno == ENOENT, "shmget lookup: ENOENT");

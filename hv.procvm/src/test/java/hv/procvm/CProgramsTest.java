@@ -93,7 +93,7 @@ class CProgramsTest {
     void eventFdEpollPollMasksAndJobControl() {
         Path exe = TestTools.compile("events");
         TestTools.Result r = TestTools.hv(exe.toString(), "hv");
-        assertAllOk(r, 68);
+        assertAllOk(r, 69);
         assertEquals("hv exec: inotify is not supported (inotify_init1 returns ENOSYS; programs fall back to polling)\n"
                 + "hv exec: System V IPC is not supported (shmget and the other shm/sem/msg calls fail as if no IPC object"
                 + " existed)\n", r.err(), "each refusal reported once, on stderr");

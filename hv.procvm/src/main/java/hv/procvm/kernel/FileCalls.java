@@ -73,6 +73,9 @@ final class FileCalls {
                 case GuestPaths.Exe e -> {
                     return openHost(t, e.host(), e.guestPath(), null, flags, mode, status, cloexec);
                 }
+                case GuestPaths.Tty y -> {
+                    return openTty(t, flags, status, cloexec);
+                }
             }
         }
         if ((flags & OpenFile.O_TMPFILE) == OpenFile.O_TMPFILE) {
@@ -81,6 +84,32 @@ final class FileCalls {
         boolean follow = (flags & OpenFile.O_NOFOLLOW) == 0;
         FileSystemView.Resolved r = paths.resolve(t, dirfd, path, follow);
         return openHost(t, r.host(), r.guestPath(), r, flags, mode, status, cloexec);
+    }
+
+    /**
+     * /dev/tty (tty(4)): the host's controlling terminal when HV's standard streams are a
+     * terminal (a shell with job control opens it to call tcgetpgrp/tcsetpgrp); ENXIO when there
+     * is none, as Linux answers a process without a controlling terminal, or after setsid.
+     */
+    private long openTty(GuestThread t, int flags, int status, boolean cloexec) {
+        if (!k.hasTerminal() || t.process.sid != Kernel.INVOKING_SESSION) {
+            return -Errno.ENXIO;
+        }
+        int acc = flags & OpenFile.O_ACCMODE;
+        Set<OpenOption> opts = new HashSet<>();
+        if (acc == OpenFile.O_RDONLY || acc == OpenFile.O_RDWR) {
+            opts.add(StandardOpenOption.READ);
+        }
+        if (acc == OpenFile.O_WRONLY || acc == OpenFile.O_RDWR) {
+            opts.add(StandardOpenOption.WRITE);
+        }
+        try {
+            Path tty = Path.of("/dev/tty");
+            FileChannel ch = FileChannel.open(tty, opts);
+            return t.process.fds.install(new HostFile(ch, tty, "/dev/tty", status, false, true), 0, cloexec);
+        } catch (IOException | RuntimeException e) {
+            return -Errno.ENXIO;
+        }
     }
 
     private long openHost(GuestThread t, Path h, String guestPath, FileSystemView.Resolved r, int flags, int mode, int status,

@@ -43,6 +43,16 @@ public final class Kernel {
     /** The controlling terminal's foreground process group (tcgetpgrp/tcsetpgrp; guarded by {@link #tree}). */
     int foregroundPgrp;
 
+    /** Whether one of HV's own standard streams is a terminal: then /dev/tty is the guest's controlling terminal. */
+    boolean hasTerminal() {
+        for (OpenFile f : stdio) {
+            if (f.isTerminal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Parsed programs of recent execve calls. */
     final ImageCache images = new ImageCache();
 
