@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -25,12 +24,8 @@ final class ImageCache {
     private record Cached(Key key, ElfFile elf) {
     }
 
-    private final Map<Path, Cached> entries = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Path, Cached> eldest) {
-            return size() > MAX_ENTRIES;
-        }
-    };
+    /** In access order: the first entry is the least recently used. */
+    private final LinkedHashMap<Path, Cached> entries = new LinkedHashMap<>(16, 0.75f, true);
     private long hits;
     private long misses;
 
@@ -51,6 +46,9 @@ final class ImageCache {
             misses++;
             if (elf.bytes().length == key.size()) { // not being written while we read it
                 entries.put(host, new Cached(key, elf));
+                if (entries.size() > MAX_ENTRIES) {
+                    entries.pollFirstEntry();
+                }
             }
         }
         return elf;
