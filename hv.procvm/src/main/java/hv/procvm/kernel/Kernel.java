@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -290,6 +291,7 @@ public final class Kernel {
         threads.remove(t.tid);
         instructions.addAndGet(t.cpu.instret());
         if (statsEnabled) {
+            guestCpuNanos.addAndGet(Clocks.currentThreadCpuNanos());
             hartStats.append("thread ").append(t.tid).append(": ").append(t.cpu.statsLine()).append('\n');
         }
         cpus.release(t.cpu);
@@ -424,12 +426,15 @@ public final class Kernel {
         sb.append('\n');
         sb.append("instructions=").append(instructions.get()).append('\n');
         sb.append(images.stats()).append('\n');
+        sb.append(Clocks.jvmCosts(guestCpuNanos.get())).append('\n');
         sb.append(hartStats);
         return sb.toString();
     }
 
     /** Per-hart counters of threads that have ended (for --stats). */
     private final StringBuffer hartStats = new StringBuffer();
+    /** CPU time of the host threads of ended guest threads (--stats). */
+    private final AtomicLong guestCpuNanos = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong instructions = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean statsEnabled;
 
