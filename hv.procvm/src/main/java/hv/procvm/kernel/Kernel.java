@@ -56,6 +56,8 @@ public final class Kernel {
 
     /** Parsed programs of recent execve calls. */
     final ImageCache images = new ImageCache();
+    /** Loaded images of recent execve calls, as address spaces to fork from. */
+    final ImageTemplates templates = new ImageTemplates(this);
 
     /** Guards the process tree (parent/children/zombies) and is the monitor wait4 sleeps on. */
     final Object tree = new Object();
@@ -254,6 +256,9 @@ public final class Kernel {
                 }
             }
         }
+        if (threads.isEmpty()) {
+            templates.clear(); // their frames too: frames-in-use then shows leaks only
+        }
     }
 
     /** Whether every guest thread has stopped. */
@@ -425,7 +430,7 @@ public final class Kernel {
         }
         sb.append('\n');
         sb.append("instructions=").append(instructions.get()).append('\n');
-        sb.append(images.stats()).append('\n');
+        sb.append(images.stats()).append("; ").append(templates.stats()).append('\n');
         sb.append(Clocks.jvmCosts(guestCpuNanos.get())).append('\n');
         sb.append(hartStats);
         return sb.toString();

@@ -172,13 +172,28 @@ final class ProgramLoader {
                 throw new ElfException("ELF interpreter " + interpName + ": " + e.getMessage());
             }
         }
-        AddressSpace as = k.newAddressSpace();
+        String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
+        String mapName = FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath()));
+        final ElfFile program = elf;
+        final ElfFile interpreter = interp;
+        final String iname = interpName;
+        ImageTemplates.Instance made = k.templates.instantiate(elf, interp, mapName, interpName, () -> {
+            AddressSpace t = k.newAddressSpace();
+            try {
+                ElfLoader.prepareLayout(t);
+                ElfLoader.Mapped m = ElfLoader.loadProgram(t, program, mapName);
+                ElfLoader.Mapped i = interpreter == null ? null : ElfLoader.loadInterpreter(t, interpreter, iname);
+                mapTrampoline(t);
+                return new ImageTemplates.Template(t, m, i);
+            } catch (ElfException | RuntimeException e) {
+                t.destroy();
+                throw e;
+            }
+        });
+        AddressSpace as = made.as();
         try {
-            ElfLoader.prepareLayout(as);
-            String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
-            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath())));
-            ElfLoader.Mapped im = interp == null ? null : ElfLoader.loadInterpreter(as, interp, interpName);
-            mapTrampoline(as);
+            ElfLoader.Mapped main = made.main();
+            ElfLoader.Mapped im = made.interp();
             byte[] random = new byte[16];
             HostRandom.fill(random);
             byte[] execfn = file.guestPath().getBytes(StandardCharsets.UTF_8);
@@ -188,7 +203,7 @@ final class ProgramLoader {
             String comm = name.length() > 15 ? name.substring(0, 15) : name;
             return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm,
                     ProcFiles.cmdline(argv));
-        } catch (ElfException | RuntimeException e) {
+        } catch (RuntimeException e) {
             as.destroy();
             throw e;
         }
