@@ -70,8 +70,34 @@ public final class EpollFile extends OpenFile {
         this.gid = gid;
     }
 
+    /**
+     * Serializes adding an epoll instance to another: the loop check walks instances (taking
+     * their locks in containment order, as poll does), and two such additions at once could
+     * otherwise each pass the check and make a cycle, or take two instances' locks in opposite
+     * orders.
+     */
+    private static final Object NESTING = new Object();
+
     /** epoll_ctl: 0 or -errno. {@code file} is the target's open file (still held by the caller). */
-    public synchronized int control(int op, int fd, OpenFile file, int events, long data) {
+    public int control(int op, int fd, OpenFile file, int events, long data) {
+        if (file instanceof EpollFile inner && op == CTL_ADD && inner != this) {
+            synchronized (NESTING) {
+                // Checked without holding this instance's lock: only inner's and its contents'
+                // (containment order). Under NESTING no other nesting can appear meanwhile.
+                if (inner.reaches(this, 0) || inner.depth(0) + 1 >= MAX_NESTING) {
+                    return -Errno.ELOOP;
+                }
+                synchronized (this) {
+                    return controlLocked(op, fd, file, events, data);
+                }
+            }
+        }
+        synchronized (this) {
+            return controlLocked(op, fd, file, events, data);
+        }
+    }
+
+    private int controlLocked(int op, int fd, OpenFile file, int events, long data) {
         if (file == this) {
             return -Errno.EINVAL;
         }
@@ -87,9 +113,6 @@ public final class EpollFile extends OpenFile {
             case CTL_ADD -> {
                 if (e != null) {
                     return -Errno.EEXIST;
-                }
-                if (file instanceof EpollFile inner && (inner.reaches(this, 0) || inner.depth(0) + 1 >= MAX_NESTING)) {
-                    return -Errno.ELOOP;
                 }
                 interest.put(fd, new Entry(fd, file, events, data));
                 return 0;
@@ -121,16 +144,16 @@ public final class EpollFile extends OpenFile {
         }
     }
 
-    /** Whether {@code target} is this instance or nested in it (adding it would make a loop). */
+    /**
+     * Whether {@code target} is nested in this instance (adding this one to it would make a loop).
+     * Never takes {@code target}'s lock.
+     */
     private synchronized boolean reaches(EpollFile target, int level) {
-        if (this == target) {
-            return true;
-        }
         if (level > MAX_NESTING) {
             return true;
         }
         for (Entry e : interest.values()) {
-            if (e.file instanceof EpollFile inner && inner.reaches(target, level + 1)) {
+            if (e.file == target || (e.file instanceof EpollFile inner && inner.reaches(target, level + 1))) {
                 return true;
             }
         }
