@@ -147,7 +147,7 @@ final class Syscalls {
             case EPOLL_PWAIT -> events.epollPwait(t, (int) a0, a1, (int) a2, EventCalls.millis((int) a3), a4, a5);
             case EPOLL_PWAIT2 -> events.epollPwait(t, (int) a0, a1, (int) a2, PollCalls.timeout(t, a3), a4, a5);
             case INOTIFY_INIT1, INOTIFY_ADD_WATCH, INOTIFY_RM_WATCH -> events.inotify(nr);
-            case SHMGET, SEMGET, MSGGET -> events.sysv(nr, a0, nr == SHMGET ? a2 : nr == SEMGET ? a2 : a1);
+            case SHMGET, SEMGET, MSGGET -> events.sysv(nr, a0, nr == MSGGET ? a1 : a2); // the flags argument
             case SHMCTL, SHMAT, SHMDT, SEMCTL, SEMOP, SEMTIMEDOP, MSGCTL, MSGSND, MSGRCV -> events.sysv(nr, 0, 0);
             case MKNODAT -> -Errno.EPERM;
             case GETXATTR, LGETXATTR, FGETXATTR -> -Errno.ENODATA;
