@@ -36,6 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  * timers (every {@link #TIMER_CHECK_INTERVAL} instructions). Synchronous exceptions (memory faults,
  * illegal instructions, ecall) are thrown as the MMU's single preallocated {@link MemoryFault} and
  * caught once around the block, so the common path has no trap checks at all.
+ *
+ * <h2>JIT</h2>
+ * Hot code is translated to JVM bytecode ({@link Jit}): {@code loop} counts entries into block starts
+ * and runs a translated region ({@link CompiledRegion}) when it reaches an entry marked
+ * {@link Op#JIT_REGION}; regions leave registers, pc and the instruction count exactly as the
+ * interpreter would, also on a trap. {@link HartConfig#jitThreshold()} 0 turns it off.
  */
 public final class Hart {
     // --- privilege levels (privileged spec 1.2) ---
