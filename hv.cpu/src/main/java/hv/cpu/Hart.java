@@ -1169,7 +1169,9 @@ public final class Hart {
                 }
                 idx = ((int) pc & 0xfff) >>> 1;
                 if (jit != null) {
-                    jit.entered(curPage, idx, heat); // a block start: profile it
+                    if (((int) code[idx] & 0xff) != JIT_REGION) {
+                        jit.entered(curPage, idx, heat); // a block start: profile it (may translate it)
+                    }
                     if (((int) code[idx] & 0xff) == JIT_REGION) { // translated: run it without fast()
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
