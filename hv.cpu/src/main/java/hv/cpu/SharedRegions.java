@@ -15,13 +15,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * <p>Thread-safe: a concurrent map of immutable page versions whose region slots are published
  * with volatile stores (a CompiledRegion is fully built before it is published). Bounded: when more
  * than {@link #MAX_PAGES} page versions are held the map starts over (regions in use stay valid;
- * they are only no longer shared).
+ * they are only no longer shared). The bound also bounds what this map keeps alive of hidden classes
+ * and their compiled code (HotSpot stops compiling altogether when its code cache is full).
  */
 final class SharedRegions {
     private SharedRegions() {
     }
 
-    static final int MAX_PAGES = 8192;
+    static final int MAX_PAGES = 2048;
 
     /** One version of a page: its bytes, the translator options, and the regions by entry index. */
     private record PageVersion(byte[] bytes, long options, AtomicReferenceArray<CompiledRegion> regions) {
