@@ -17,7 +17,7 @@ import java.util.function.UnaryOperator;
  */
 final class Jit {
     /** Region size cap in guest instructions (halved until the method fits {@link #MAX_CODE_BYTES}). */
-    static final int MAX_INSTRUCTIONS = Integer.getInteger("hv.jit.maxRegion", 256);
+    static final int MAX_INSTRUCTIONS = Integer.getInteger("hv.jit.maxRegion", 128);
     /**
      * Bytecode size cap of a region's run(): HotSpot does not compile methods above 8000 bytes
      * (HugeMethodLimit), and a region that stays in HotSpot's bytecode interpreter is slower than Hart's.
