@@ -1,0 +1,107 @@
+package hv.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.List;
+
+import static hv.it.GuestNetworking.READY;
+import static hv.it.GuestNetworking.bringUp;
+import static hv.it.GuestNetworking.freeTcpPort;
+import static hv.it.GuestNetworking.freeUdpPort;
+import static hv.it.GuestNetworking.hvGuestArgs;
+import static hv.it.GuestNetworking.pingWithoutLoss;
+import static hv.it.GuestNetworking.transferIntact;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Issue 7 with two HV Linux guests, A and B, cabled three ways at once, each cable on its own
+ * NIC and subnet (so one pair of boots, the expensive part, serves every check, and every
+ * guest runs three NICs):
+ * <ul>
+ *   <li>both on an {@code hv switch} (10.0.4.0/24): 20 pings without loss, 16 MiB with busybox
+ *       nc whose sha256 matches on both sides;</li>
+ *   <li>a direct {@code stream} cable, A listening and B connecting (10.0.5.0/24);</li>
+ *   <li>a direct {@code dgram} cable (10.0.6.0/24).</li>
+ * </ul>
+ * The direct cables also carry 1 MiB each, checked the same way. All traffic stays on loopback.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HvPairNetworkTest {
+    static final String A_SWITCH_MAC = "52:54:00:00:04:01";
+    static final String B_SWITCH_MAC = "52:54:00:00:04:02";
+    static final String A_STREAM_MAC = "52:54:00:00:05:01";
+    static final String B_STREAM_MAC = "52:54:00:00:05:02";
+    static final String A_DGRAM_MAC = "52:54:00:00:06:01";
+    static final String B_DGRAM_MAC = "52:54:00:00:06:02";
+    /** Two HV boots share the two cores: allow each twice a lone boot's time. */
+    static final long PAIR_BOOT_TIMEOUT = 2 * LinuxBootTest.BOOT_TIMEOUT;
+
+    SwitchProcess hvSwitch;
+    GuestSession a;
+    GuestSession b;
+
+    @BeforeAll
+    void bootThePair() throws Exception {
+        int switchPort = freeTcpPort();
+        int streamPort = freeTcpPort();
+        int udpA = freeUdpPort();
+        int udpB = freeUdpPort();
+        hvSwitch = SwitchProcess.start(switchPort);
+        a = GuestSession.start(hvGuestArgs("pair-a",
+                "switch,connect=127.0.0.1:" + switchPort + ",mac=" + A_SWITCH_MAC,
+                "stream,listen=127.0.0.1:" + streamPort + ",mac=" + A_STREAM_MAC,
+                "dgram,local=127.0.0.1:" + udpA + ",remote=127.0.0.1:" + udpB + ",mac=" + A_DGRAM_MAC));
+        b = GuestSession.start(hvGuestArgs("pair-b",
+                "switch,connect=127.0.0.1:" + switchPort + ",mac=" + B_SWITCH_MAC,
+                "stream,connect=127.0.0.1:" + streamPort + ",mac=" + B_STREAM_MAC + ",backoff-max=1000",
+                "dgram,local=127.0.0.1:" + udpB + ",remote=127.0.0.1:" + udpA + ",mac=" + B_DGRAM_MAC));
+        a.expect(READY, PAIR_BOOT_TIMEOUT);
+        b.expect(READY, PAIR_BOOT_TIMEOUT);
+        List<String> aIfs = bringUp(a, A_SWITCH_MAC, "10.0.4.1/24", A_STREAM_MAC, "10.0.5.1/24", A_DGRAM_MAC, "10.0.6.1/24");
+        bringUp(b, B_SWITCH_MAC, "10.0.4.2/24", B_STREAM_MAC, "10.0.5.2/24", B_DGRAM_MAC, "10.0.6.2/24");
+        assertEquals(3, aIfs.stream().distinct().count(), "three distinct NICs in A: " + aIfs);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {a, b, hvSwitch}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void twentyPingsCrossTheSwitchWithoutLoss() throws Exception {
+        pingWithoutLoss(a, "10.0.4.2", 20, 180);
+    }
+
+    @Test
+    @Order(2)
+    void sixteenMegabytesCrossTheSwitchIntact() throws Exception {
+        double seconds = transferIntact(a, b, "10.0.4.2", 5000, 16, 900);
+        System.err.printf("HvPairNetworkTest: 16 MiB HV -> HV through hv switch in %.1f s (%.1f Mbit/s)%n", seconds, 16 * 8.388608 / seconds);
+    }
+
+    @Test
+    @Order(3)
+    void aDirectStreamCableCarriesTraffic() throws Exception {
+        pingWithoutLoss(b, "10.0.5.1", 20, 180);
+        transferIntact(b, a, "10.0.5.1", 5001, 1, 300);
+    }
+
+    @Test
+    @Order(4)
+    void aDirectDgramCableCarriesTraffic() throws Exception {
+        pingWithoutLoss(a, "10.0.6.2", 20, 180);
+        transferIntact(a, b, "10.0.6.2", 5002, 1, 300);
+    }
+}
