@@ -155,4 +155,26 @@ final class GuestNetworking {
         }
         return args.toArray(String[]::new);
     }
+
+    /**
+     * The resident memory of process {@code pid} in KiB, leaving out the mapping that holds the
+     * guest's RAM (the one of exactly {@code guestRamMiB}): what the VMM itself uses, which
+     * must not grow with the traffic it carries.
+     */
+    static long rssOutsideGuestRamKiB(long pid, long guestRamMiB) throws IOException {
+        long total = 0;
+        long size = -1;
+        for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/smaps"))) {
+            if (line.startsWith("Size:")) {
+                size = kib(line);
+            } else if (line.startsWith("Rss:") && size != guestRamMiB * 1024) {
+                total += kib(line);
+            }
+        }
+        return total;
+    }
+
+    private static long kib(String smapsLine) {
+        return Long.parseLong(smapsLine.replaceAll("[^0-9]", ""));
+    }
 }

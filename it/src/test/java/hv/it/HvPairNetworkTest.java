@@ -29,7 +29,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  *   <li>a direct {@code stream} cable, A listening and B connecting (10.0.5.0/24);</li>
  *   <li>a direct {@code dgram} cable (10.0.6.0/24).</li>
  * </ul>
- * The direct cables also carry 1 MiB each, checked the same way. All traffic stays on loopback.
+ * The direct cables also carry 1 MiB each, checked the same way. Last, a station on the switch
+ * floods A with full-size frames far faster than A's guest drains them: A's HV process must not
+ * buffer the flood (its memory outside guest RAM stays bounded), A's guest must keep answering
+ * its console and pings on its other NIC, and the switch path works again afterwards. All
+ * traffic stays on loopback.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -43,13 +47,18 @@ class HvPairNetworkTest {
     /** Two HV boots share the two cores: allow each twice a lone boot's time. */
     static final long PAIR_BOOT_TIMEOUT = 2 * LinuxBootTest.BOOT_TIMEOUT;
 
+    /** Memory HV may grow by (outside guest RAM) while flooded; buffering the flood would take gigabytes. */
+    static final long FLOOD_GROWTH_LIMIT_KIB = 256 * 1024;
+
+    int switchPort;
     SwitchProcess hvSwitch;
     GuestSession a;
     GuestSession b;
+    String aSwitchIf;
 
     @BeforeAll
     void bootThePair() throws Exception {
-        int switchPort = freeTcpPort();
+        switchPort = freeTcpPort();
         int streamPort = freeTcpPort();
         int udpA = freeUdpPort();
         int udpB = freeUdpPort();
@@ -67,6 +76,7 @@ class HvPairNetworkTest {
         List<String> aIfs = bringUp(a, A_SWITCH_MAC, "10.0.4.1/24", A_STREAM_MAC, "10.0.5.1/24", A_DGRAM_MAC, "10.0.6.1/24");
         bringUp(b, B_SWITCH_MAC, "10.0.4.2/24", B_STREAM_MAC, "10.0.5.2/24", B_DGRAM_MAC, "10.0.6.2/24");
         assertEquals(3, aIfs.stream().distinct().count(), "three distinct NICs in A: " + aIfs);
+        aSwitchIf = aIfs.get(0);
     }
 
     @AfterAll
@@ -103,5 +113,38 @@ class HvPairNetworkTest {
     void aDirectDgramCableCarriesTraffic() throws Exception {
         pingWithoutLoss(a, "10.0.6.2", 20, 180);
         transferIntact(a, b, "10.0.6.2", 5002, 1, 300);
+    }
+
+    @Test
+    @Order(5)
+    void aFloodFasterThanTheGuestDrainsLeavesHvMemoryBoundedAndTheGuestResponsive() throws Exception {
+        long rxBefore = rxPackets(a, aSwitchIf);
+        long memoryBefore = GuestNetworking.rssOutsideGuestRamKiB(a.pid(), 256);
+        long peak = memoryBefore;
+        long frames;
+        try (FrameFlooder flood = new FrameFlooder(switchPort, FrameFlooder.mac(A_SWITCH_MAC))) {
+            long start = System.nanoTime();
+            Thread.sleep(3000);
+            assertEquals("alive", a.command("echo alive", 120).strip(), "A's console answers during the flood");
+            pingWithoutLoss(b, "10.0.5.1", 10, 180); // A's other NIC keeps working
+            while (System.nanoTime() - start < 20_000_000_000L) {
+                peak = Math.max(peak, GuestNetworking.rssOutsideGuestRamKiB(a.pid(), 256));
+                Thread.sleep(500);
+            }
+            peak = Math.max(peak, GuestNetworking.rssOutsideGuestRamKiB(a.pid(), 256));
+            frames = flood.framesSent();
+        }
+        long received = rxPackets(a, aSwitchIf) - rxBefore;
+        System.err.printf("HvPairNetworkTest: flood of %d frames (%d MiB) at the switch, %d reached A's guest; "
+                + "A's memory outside guest RAM %d -> peak %d KiB%n", frames, frames * 1514 >> 20, received, memoryBefore, peak);
+        assertTrue(frames > 100_000, "the flood was a flood: " + frames + " frames");
+        assertTrue(received > 1000, "the flood reached A's guest: " + received + " frames");
+        assertTrue(peak - memoryBefore < FLOOD_GROWTH_LIMIT_KIB,
+                "HV's memory outside guest RAM grew by " + (peak - memoryBefore) + " KiB under the flood");
+        pingWithoutLoss(b, "10.0.4.1", 10, 180); // and the switch path to A is fine afterwards
+    }
+
+    static long rxPackets(GuestSession g, String iface) throws Exception {
+        return Long.parseLong(g.command("cat /sys/class/net/" + iface + "/statistics/rx_packets", 60).strip());
     }
 }
