@@ -18,6 +18,7 @@ import static hv.it.GuestNetworking.hvGuestArgs;
 import static hv.it.GuestNetworking.pingWithoutLoss;
 import static hv.it.GuestNetworking.transferIntact;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Issue 7 with two HV Linux guests, A and B, cabled three ways at once, each cable on its own
