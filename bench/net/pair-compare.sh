@@ -34,7 +34,7 @@ QM="$(median_of "$Q")"; HM="$(median_of "$H")"
 QT="$(best_mbits_of "$Q")"; HT="$(best_mbits_of "$H")"
 awk -v qm="$QM" -v hm="$HM" -v qt="$QT" -v ht="$HT" 'BEGIN {
   rt = ht / qt; rr = hm / qm
-  printf "pair-compare: throughput (best) HV pair %.1f Mbit/s, QEMU pair %.1f Mbit/s: HV/QEMU %.2fx (target >= 0.5x: %s)\n", ht, qt, rt, rt >= 0.5 ? "met" : "NOT met"
-  printf "pair-compare: median RTT HV pair %.2f ms, QEMU pair %.2f ms: HV/QEMU %.2fx (target <= 2x: %s)\n", hm, qm, rr, rr <= 2 ? "met" : "NOT met"
+  printf "pair-compare: throughput (best) HV pair %.1f Mbit/s, QEMU pair %.1f Mbit/s: HV/QEMU %.2fx (target >= 0.5x: %s)\n", ht, qt, rt, (rt >= 0.5 ? "met" : "NOT met")
+  printf "pair-compare: median RTT HV pair %.2f ms, QEMU pair %.2f ms: HV/QEMU %.2fx (target <= 2x: %s)\n", hm, qm, rr, (rr <= 2 ? "met" : "NOT met")
 }'
 echo "pair-compare: host load $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
