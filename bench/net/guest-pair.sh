@@ -10,7 +10,10 @@
 # compiled its hot paths, so the first transfer includes warm-up).
 #
 # Run it once per pair and compare, e.g. QEMU pair (--a qemu --b qemu) against HV pair
-# (--a hv --b hv). Figures go to stdout as one line; guest consoles to $TMPDIR/hv-pair.*.
+# (--a hv --b hv), or let bench/net/pair-compare.sh run both and print the ratios. Figures go
+# to stdout as one line; guest consoles to $TMPDIR/hv-pair.*. Besides wall time, each transfer
+# reports the CPU seconds both guest processes used during it (cpu=), which a loaded host
+# inflates far less than wall time.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GUEST="$ROOT/.cache/guest"
@@ -61,7 +64,10 @@ vm_start() {
       <"$WORK/$name.in" >"$WORK/$name.log" 2>"$WORK/$name.err" &
   fi
   PIDS+=($!)
+  eval "PID_$name=$!"
 }
+# cpu_ticks PID: user + system clock ticks the process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 vm_run() { local fd; eval "fd=\$FD_$1"; printf '%s\n' "$2" >&"$fd"; }
 vm_wait() { # NAME TEXT SECONDS
   local i
@@ -89,15 +95,18 @@ RESULTS=""
 for round in $(seq 1 "$REPEAT"); do
   vm_run b "nc -l -p 5000 > /tmp/r; echo RSUM$round=\$(sha256sum /tmp/r | cut -c1-64); echo RECV$round-\$((6*7))"
   sleep 1
+  C0=$(( $(cpu_ticks "$PID_a") + $(cpu_ticks "$PID_b") ))
   vm_run a "nc 10.0.9.2 5000 < /tmp/f; echo SENT$round-\$((6*7))"
   T0="$(now)"
   vm_wait b "RECV$round-42" 900
   T1="$(now)"
+  C1=$(( $(cpu_ticks "$PID_a") + $(cpu_ticks "$PID_b") ))
   RSUM="$(grep -a "^RSUM$round=" "$WORK/b.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
   [ -n "$SSUM" ] && [ "$SSUM" = "$RSUM" ] || { echo "guest-pair: sha256 differs: sent $SSUM received $RSUM" >&2; exit 1; }
   SECS="$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')"
   MBITS="$(awk -v s="$SECS" -v m="$MIB" 'BEGIN { printf "%.1f", m * 8.388608 / s }')"
-  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s"
+  CPU="$(awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')"
+  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s(cpu=${CPU}s)"
 done
 echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
 printf 'quit\n' >&"$SWFD"
