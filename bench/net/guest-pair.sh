@@ -4,7 +4,10 @@
 # `hv switch` on loopback; guest A pings guest B (RTT: min/median/max of N pings) and sends it
 # 16 MiB with busybox nc + dd (throughput; sha256 checked on both sides).
 #
-#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N]
+#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N] [--hv-nic OPTS]
+#
+# --hv-nic ",key=value..." is appended to the HV guests' --net option (e.g. ",mrg-rxbuf=off"
+# to measure without mergeable receive buffers).
 #
 # --repeat N transfers N times and reports each (an HV guest runs slower until the JVM has
 # compiled its hot paths, so the first transfer includes warm-up).
@@ -17,7 +20,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GUEST="$ROOT/.cache/guest"
-A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1
+A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1; HVNIC=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) A="$2"; shift 2 ;;
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
     --pings) PINGS="$2"; shift 2 ;;
     --mib) MIB="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N]" >&2; exit 2 ;;
+    --hv-nic) HVNIC="$2"; shift 2 ;;
+    *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N] [--hv-nic OPTS]" >&2; exit 2 ;;
   esac
 done
 [ -f "$GUEST/Image" ] || { echo "guest-pair: $GUEST/Image missing: run scripts/fetch-guest.sh" >&2; exit 3; }
@@ -60,7 +64,7 @@ vm_start() {
       -device "virtio-net-device,netdev=n0,mac=$mac" <"$WORK/$name.in" >"$WORK/$name.log" 2>&1 &
   else
     HV_SKIP_BUILD=1 "$ROOT/hv" run --kernel "$GUEST/Image" --initrd "$GUEST/initramfs.cpio.gz" --memory 256M \
-      --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac" \
+      --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac$HVNIC" \
       <"$WORK/$name.in" >"$WORK/$name.log" 2>"$WORK/$name.err" &
   fi
   PIDS+=($!)
@@ -108,7 +112,7 @@ for round in $(seq 1 "$REPEAT"); do
   CPU="$(awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')"
   RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s(cpu=${CPU}s)"
 done
-echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
+echo "guest-pair: A=$A B=$B${HVNIC:+ (HV NIC$HVNIC)} ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
 printf 'quit\n' >&"$SWFD"
 for _ in $(seq 1 50); do kill -0 "${PIDS[0]}" 2>/dev/null || break; sleep 0.1; done
 echo "guest-pair: switch counters:" >&2
