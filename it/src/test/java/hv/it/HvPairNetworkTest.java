@@ -11,6 +11,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.util.List;
 
 import static hv.it.GuestNetworking.READY;
+import static hv.it.GuestNetworking.assertNoLoss;
 import static hv.it.GuestNetworking.bringUp;
 import static hv.it.GuestNetworking.freeTcpPort;
 import static hv.it.GuestNetworking.freeUdpPort;
@@ -30,11 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>a direct {@code stream} cable, A listening and B connecting (10.0.5.0/24);</li>
  *   <li>a direct {@code dgram} cable (10.0.6.0/24).</li>
  * </ul>
- * The direct cables also carry 1 MiB each, checked the same way. Last, a station on the switch
+ * The direct cables also carry 1 MiB each, checked the same way. Then, a station on the switch
  * floods A with full-size frames far faster than A's guest drains them: A's HV process must not
  * buffer the flood (its memory outside guest RAM stays bounded), A's guest must keep answering
- * its console and pings on its other NIC, and the switch path works again afterwards. All
- * traffic stays on loopback.
+ * its console and pings on its other NIC, and the switch path works again afterwards. Last, the
+ * stream cable runs jumbo frames (MTU 9000): Linux's driver negotiated VIRTIO_NET_F_MRG_RXBUF,
+ * so each 9014-byte frame spreads over several of its receive buffers. All traffic stays on
+ * loopback.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -56,6 +59,8 @@ class HvPairNetworkTest {
     GuestSession a;
     GuestSession b;
     String aSwitchIf;
+    String aStreamIf;
+    String bStreamIf;
 
     @BeforeAll
     void bootThePair() throws Exception {
@@ -75,9 +80,11 @@ class HvPairNetworkTest {
         a.expect(READY, PAIR_BOOT_TIMEOUT);
         b.expect(READY, PAIR_BOOT_TIMEOUT);
         List<String> aIfs = bringUp(a, A_SWITCH_MAC, "10.0.4.1/24", A_STREAM_MAC, "10.0.5.1/24", A_DGRAM_MAC, "10.0.6.1/24");
-        bringUp(b, B_SWITCH_MAC, "10.0.4.2/24", B_STREAM_MAC, "10.0.5.2/24", B_DGRAM_MAC, "10.0.6.2/24");
+        List<String> bIfs = bringUp(b, B_SWITCH_MAC, "10.0.4.2/24", B_STREAM_MAC, "10.0.5.2/24", B_DGRAM_MAC, "10.0.6.2/24");
         assertEquals(3, aIfs.stream().distinct().count(), "three distinct NICs in A: " + aIfs);
         aSwitchIf = aIfs.get(0);
+        aStreamIf = aIfs.get(1);
+        bStreamIf = bIfs.get(1);
     }
 
     @AfterAll
@@ -143,6 +150,24 @@ class HvPairNetworkTest {
         assertTrue(peak - memoryBefore < FLOOD_GROWTH_LIMIT_KIB,
                 "HV's memory outside guest RAM grew by " + (peak - memoryBefore) + " KiB under the flood");
         pingWithoutLoss(b, "10.0.4.1", 10, 180); // and the switch path to A is fine afterwards
+    }
+
+    /**
+     * Jumbo frames on the stream cable: larger than any one receive buffer Linux posts, so they
+     * arrive only through mergeable receive buffers (without MRG_RXBUF they would be dropped).
+     */
+    @Test
+    @Order(6)
+    void jumboFramesCrossTheStreamCableThroughMergeableReceiveBuffers() throws Exception {
+        for (var guestAndIf : List.of(java.util.Map.entry(a, aStreamIf), java.util.Map.entry(b, bStreamIf))) {
+            String features = guestAndIf.getKey().command("cat /sys/class/net/" + guestAndIf.getValue() + "/device/features", 30).strip();
+            assertTrue(features.matches("[01]{64}"), "virtio feature bits: " + features);
+            assertEquals('1', features.charAt(15), "Linux negotiated VIRTIO_NET_F_MRG_RXBUF (bit 15): " + features);
+            guestAndIf.getKey().command("ip link set dev " + guestAndIf.getValue() + " mtu 9000", 30);
+        }
+        b.command("ping -c 1 -W 5 -s 8000 10.0.5.1 >/dev/null", 60);
+        assertNoLoss(b.command("ping -c 10 -i 0.2 -s 8000 10.0.5.1", 180), "10.0.5.1", 10);
+        transferIntact(b, a, "10.0.5.1", 5003, 2, 300);
     }
 
     static long rxPackets(GuestSession g, String iface) throws Exception {
