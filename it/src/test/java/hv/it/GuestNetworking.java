@@ -113,11 +113,14 @@ final class GuestNetworking {
         assertTrue(sentOut.lines().anyMatch(l -> l.strip().equals(Long.toString(bytes))), "sender file is not " + bytes + " bytes:\n" + sentOut);
 
         // The receiver runs in the background, so its shell can tell us when nc listens
-        // (state 0A, LISTEN, in /proc/net/tcp) before the sender dials.
+        // (state 0A, LISTEN; busybox nc listens on the IPv6 wildcard, so /proc/net/tcp6)
+        // before the sender dials.
         String done = "RECEIVED" + port + "-$((6*7))";
         to.send("(nc -l -p " + port + " > " + file + "; echo; sha256sum " + file + "; echo SIZE=$(wc -c < " + file + "); echo " + done + ") &");
-        String listening = String.format(Locale.ROOT, ":%04X 00000000:0000 0A", port);
-        to.command("i=0; while ! grep -q '" + listening + "' /proc/net/tcp && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done", 60);
+        String listening = String.format(Locale.ROOT, ":%04X 0+:0000 0A", port);
+        String state = to.command("i=0; while ! cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -qE '" + listening + "' && [ $i -lt 100 ]; "
+                + "do sleep 0.2; i=$((i+1)); done; [ $i -lt 100 ] && echo LISTENING", 120);
+        assertTrue(state.contains("LISTENING"), "the receiver's nc never listened on port " + port + ":\n" + state);
         long t0 = System.nanoTime();
         from.command("nc " + toAddress + " " + port + " < " + file, timeoutSeconds);
         String receivedOut = to.expect("RECEIVED" + port + "-42", timeoutSeconds);
