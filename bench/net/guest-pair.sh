@@ -113,6 +113,17 @@ for round in $(seq 1 "$REPEAT"); do
   RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s(cpu=${CPU}s)"
 done
 echo "guest-pair: A=$A B=$B${HVNIC:+ (HV NIC$HVNIC)} ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
+# Where each HV guest's CPU went (the JVM names its threads: vCPU, device workers, Netty loops).
+for name in a b; do
+  kind="$A"; [ "$name" = b ] && kind="$B"
+  [ "$kind" = hv ] || continue
+  eval "pid=\$PID_$name"
+  echo "guest-pair: $name (hv) CPU seconds by thread, whole run:" >&2
+  for t in /proc/"$pid"/task/*; do
+    awk -v hz="$(getconf CLK_TCK)" '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*/, "", n); f = $0; sub(/^.*\) /, "", f); split(f, v, " ");
+      printf "%8.2f %s\n", (v[12] + v[13]) / hz, n }' "$t/stat"
+  done | sort -rn | head -n 8 >&2
+done
 printf 'quit\n' >&"$SWFD"
 for _ in $(seq 1 50); do kill -0 "${PIDS[0]}" 2>/dev/null || break; sleep 0.1; done
 echo "guest-pair: switch counters:" >&2
