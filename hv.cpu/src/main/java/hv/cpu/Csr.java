@@ -68,16 +68,30 @@ final class Csr {
         // CSR numbers that do not exist before anything is written.
         long old = read(h, csr, executed);
         if (isWrite) {
+            long base = csr == MIP ? mipReadModifyWriteBase(h, old) : old;
             long v = switch (kind & 3) {
                 case 1 -> src;
-                case 2 -> old | src;
-                default -> old & ~src;
+                case 2 -> base | src;
+                default -> base & ~src;
             };
             write(h, csr, v, executed);
         }
         if (rd != 0) {
             h.x[rd] = old;
         }
+    }
+
+    /**
+     * The value CSRRS/CSRRC on mip modify (privileged spec 3.1.9): a read of mip ORs the
+     * interrupt controller's SEIP signal (and the timer's STIP) into the software-writable bits,
+     * but the read-modify-write uses only the software-writable bits. Using the read value would
+     * latch the PLIC's SEIP into the software bit whenever M-mode sets or clears another bit while
+     * a device interrupt is pending (OpenSBI's csr_set(mip, SSIP) on an IPI): a supervisor
+     * external interrupt that no claim can clear, i.e. an interrupt storm on that hart.
+     */
+    private static long mipReadModifyWriteBase(Hart h, long read) {
+        long softBits = (1L << HartLink.SEIP) | (1L << HartLink.STIP);
+        return (read & ~softBits) | (h.mipSoft & softBits);
     }
 
     private static void checkAccess(Hart h, int csr, boolean isWrite) {

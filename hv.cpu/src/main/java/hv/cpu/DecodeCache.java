@@ -1,5 +1,6 @@
 package hv.cpu;
 
+import hv.memory.CodeWriteLog;
 import hv.memory.GuestRam;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,6 +19,13 @@ import java.util.Arrays;
  * comparing the snapshot with RAM (a vectorised 4 KiB mismatch, ~100 ns) and cleared only if its
  * bytes changed. So FENCE.I costs O(1) and a hot, unchanged page is never decoded twice, while code
  * written by DMA or another hart is never executed stale after a FENCE.I.
+ *
+ * <p>Most of those compares find nothing (Linux's early boot runs ~43 000 FENCE.I while ftrace
+ * patches call sites, each followed by a dozen pages entered). With {@code trustWriteLog}, a page
+ * remembers the RAM's {@link CodeWriteLog} write generation at its snapshot, taken while no store
+ * TLB mapped the page; if the generation has not moved, nobody wrote the page and the compare is
+ * skipped. Only for machines whose every RAM writer reports to the log (the system VM: MMU, DMA,
+ * loaders); the process VM writes RAM directly, so its harts always compare.
  */
 final class DecodeCache {
     static final int PAGE_BYTES = 4096;
@@ -30,6 +38,10 @@ final class DecodeCache {
         final byte[] snapshot = new byte[PAGE_BYTES];
         final MemorySegment snapshotSegment = MemorySegment.ofArray(snapshot);
         int generation;
+        /** The RAM page's write generation when the snapshot was known equal to RAM. */
+        int writeGeneration;
+        /** Whether writeGeneration vouches for the snapshot (no store TLB mapped the page then). */
+        boolean vouched;
 
         Page() {
             code[ENTRIES] = Op.entry(Op.END, 0, 0, 0, 0, 0);
@@ -56,15 +68,24 @@ final class DecodeCache {
     private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final MemorySegment ram;
+    private final CodeWriteLog writes;
+    private final boolean trustWriteLog;
     private final Page[] pages;
     private final int capacity;
     private int count;
     private int generation;
     /** Statistics. */
-    long pagesCreated, pagesRevalidated, pagesCleared, capacityDrops;
+    long pagesCreated, pagesRevalidated, pagesCleared, capacityDrops, pagesVouched;
 
     DecodeCache(GuestRam ram, int capacity) {
+        this(ram, capacity, false);
+    }
+
+    /** @param trustWriteLog skip the compare for pages the RAM's CodeWriteLog shows unwritten (see class doc) */
+    DecodeCache(GuestRam ram, int capacity, boolean trustWriteLog) {
         this.ram = ram.segment();
+        this.writes = ram.codeWrites();
+        this.trustWriteLog = trustWriteLog;
         long n = ram.size() / PAGE_BYTES;
         this.pages = new Page[(int) Math.min(n, Integer.MAX_VALUE - 8)];
         this.capacity = Math.max(16, capacity);
@@ -87,13 +108,20 @@ final class DecodeCache {
                 capacityDrops++;
             }
             p = new Page();
+            vouchBeforeReading(p, i);
             MemorySegment.copy(ram, pageOffset, p.snapshotSegment, 0, PAGE_BYTES);
             p.generation = generation;
             pages[i] = p;
             count++;
             pagesCreated++;
         } else if (p.generation != generation) {
+            if (p.vouched && writes.writeGeneration(i) == p.writeGeneration) {
+                pagesVouched++; // nobody wrote the page since its snapshot was equal to RAM
+                p.generation = generation;
+                return p;
+            }
             pagesRevalidated++;
+            vouchBeforeReading(p, i);
             if (MemorySegment.mismatch(ram, pageOffset, pageOffset + PAGE_BYTES, p.snapshotSegment, 0, PAGE_BYTES) >= 0) {
                 MemorySegment.copy(ram, pageOffset, p.snapshotSegment, 0, PAGE_BYTES);
                 Arrays.fill(p.code, 0, ENTRIES, 0L);
@@ -102,6 +130,18 @@ final class DecodeCache {
             p.generation = generation;
         }
         return p;
+    }
+
+    /**
+     * Records the write generation of RAM page {@code page} before its bytes are read: if it is
+     * unchanged later, the bytes read now are still RAM's (CodeWriteLog: generation first, then
+     * the store-mapped count, then the bytes).
+     */
+    private void vouchBeforeReading(Page p, int page) {
+        if (trustWriteLog) {
+            p.writeGeneration = writes.writeGeneration(page);
+            p.vouched = !writes.storeMapped(page);
+        }
     }
 
     /** Reads a 16-bit parcel from RAM (for instructions straddling two pages, never cached). */

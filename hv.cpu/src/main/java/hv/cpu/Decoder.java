@@ -16,6 +16,13 @@ final class Decoder {
     private Decoder() {
     }
 
+    /**
+     * PAUSE (Zihintpause, unprivileged spec chapter "Zihintpause"): FENCE with pred = W, succ = 0,
+     * fm = 0, rs1 = rd = x0. Architecturally a FENCE hint; Linux's cpu_relax() runs it in every
+     * spin-wait iteration, so it is decoded as its own op (the VMM yields the host thread on it).
+     */
+    static final int PAUSE_BITS = 0x0100_000f;
+
     /** The entry for an illegal instruction whose bits are {@code raw} (16 or 32 bits). */
     static long illegal(int raw, boolean compressed) {
         return entry(ILLEGAL, 0, 0, 0, 0, raw) | (compressed ? 0 : LONG_INSN);
@@ -128,7 +135,10 @@ final class Decoder {
                 return op(rd, f3, rs1, rs2, f7);
             case 0x3b:
                 return op32(rd, f3, rs1, rs2, f7);
-            case 0x0f: // MISC-MEM: FENCE (incl. FENCE.TSO, PAUSE) is a no-op for us: every guest access is already ordered
+            case 0x0f: // MISC-MEM: FENCE (incl. FENCE.TSO) is a no-op for us: every guest access is already ordered
+                if (raw == PAUSE_BITS) {
+                    return entry(PAUSE, 0, 0, 0, 0, 0);
+                }
                 if (f3 == 0) {
                     return entry(NOP, 0, 0, 0, 0, 0);
                 }

@@ -6,6 +6,13 @@ public enum ExitReason {
     ECALL,
     /** The guest executed WFI with nothing pending: the VMM parks the thread until an interrupt. */
     WFI,
+    /**
+     * The guest executed PAUSE (Zihintpause), the spin-wait hint of Linux's cpu_relax(): the hart is
+     * waiting for another hart, so the VMM should let the host run other threads (yield) before
+     * calling {@link Hart#run} again. pc is already past the PAUSE; re-entering run() starts with a
+     * full boundary check (timers, interrupts), so a hart that yields still takes its timer ticks.
+     */
+    PAUSE,
     /** The instruction budget ran out (lets the VMM pause, snapshot, check tohost, ...). */
     BUDGET,
     /**

@@ -26,6 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  * Only the thread that calls {@link #run(long)} touches the architectural state. Other threads use
  * {@link #link()} (interrupt controllers, timers), {@link #kick()}, {@link #flushDecodeCache()} and
  * {@link #requestTlbFlush()}; these are lock-free and take effect at the hart's next block boundary.
+ * {@link #awaitFlushes()} lets the requester wait until they have (SBI RFENCE is synchronous).
  *
  * <h2>Execution</h2>
  * Instructions are decoded once per physical page ({@link DecodeCache}) into packed longs and
@@ -138,13 +139,18 @@ public final class Hart {
     /** Supervisor timer deadline of the built-in SBI (used while Sstc is off). */
     private volatile long sbiTimer = NO_DEADLINE;
     private volatile Thread waiter;
+    /** Flushes requested by other threads so far (see awaitFlushes), and how many of them this hart has done. */
+    private volatile long flushesRequested;
+    private volatile long flushesDone;
+    /** True while run() executes on the hart's thread: only then can a requested flush still be outstanding. */
+    private volatile boolean inGuest;
     /** MTIP/STIP as of the last timer check. */
     long mipTimer;
     /** Instructions executed in the current run() so far, as of the last helper call (for counters). */
     private long limit;
     private long nextTimerCheck;
 
-    private static final VarHandle ATTENTION, MIP_EXT;
+    private static final VarHandle ATTENTION, MIP_EXT, FLUSHES_REQUESTED;
 
     static {
         try {
@@ -153,6 +159,7 @@ public final class Hart {
             Fpu.load(); // see Fpu.load: keeps the compiled interpreter valid when FP code first runs
             touchMemoryAccessors();
             MIP_EXT = l.findVarHandle(Hart.class, "mipExt", long.class);
+            FLUSHES_REQUESTED = l.findVarHandle(Hart.class, "flushesRequested", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -180,7 +187,8 @@ public final class Hart {
         this.clock = clock;
         this.config = config;
         this.fault = mmu.fault();
-        this.decodeCache = new DecodeCache(ram, config.decodeCachePages());
+        // The process VM writes guest RAM directly (not through the CodeWriteLog): its harts compare.
+        this.decodeCache = new DecodeCache(ram, config.decodeCachePages(), !config.processMode());
         crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
         crossScratch[2] = crossScratch[1];
         reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
@@ -261,19 +269,24 @@ public final class Hart {
      */
     public ExitReason run(long budget) {
         ExitReason r;
+        // Set before the first boundary reads flushesRequested (see awaitFlushes: a requester that
+        // still sees false knows that boundary will see its request).
+        inGuest = true;
         try {
             r = loop(Math.max(1, budget));
         } catch (Throwable t) {
             internalError = "hart " + hartId + " at pc 0x" + Long.toHexString(pc) + ": " + t;
             System.getLogger("hv.cpu").log(System.Logger.Level.ERROR, internalError, t);
             r = ExitReason.INTERNAL_ERROR;
+        } finally {
+            inGuest = false;
         }
         exitCounts[r.ordinal()]++;
         return r;
     }
 
     // results of slow()
-    private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4;
+    private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4, SPIN_HINT = 5;
 
     // results of fast()
     private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
@@ -1164,6 +1177,12 @@ public final class Hart {
                             idx = 0;
                             code = crossScratch;
                         }
+                        case SPIN_HINT -> { // PAUSE: the VMM decides how to wait (see ExitReason.PAUSE)
+                            n++;
+                            exitPoll();
+                            retired += n;
+                            return ExitReason.PAUSE;
+                        }
                         default -> { // IDLE: WFI with nothing pending
                             n++;
                             exitPoll();
@@ -1255,6 +1274,10 @@ public final class Hart {
             case WFI -> {
                 return wfi() ? IDLE : BLOCK_END;
             }
+            case PAUSE -> {
+                pc += 4;
+                return SPIN_HINT;
+            }
             default -> {
                 // Zb*, atomics and FP arithmetic (no RVC forms)
                 if (((int) e & 0xff) >= FIRST_FP) {
@@ -1269,6 +1292,9 @@ public final class Hart {
 
     /** The slow part of a block boundary: requests from other threads, timers, interrupts, budget. */
     private ExitReason boundary(long n, long budget) {
+        // Read first: every flush counted here has set its MMU flag / attention bit before counting,
+        // so it is done below and may be acknowledged after (awaitFlushes).
+        long flushes = flushesRequested;
         // The MMU's cross-hart requests (remote flushes, shadow-coherence messages) are taken here:
         // at least every TIMER_CHECK_INTERVAL instructions, and at once when requestTlbFlush() signals.
         mmu.pollFlush();
@@ -1284,6 +1310,9 @@ public final class Hart {
                 absorbSoftwareInterrupts();
                 nextTimerCheck = n; // re-read timers now: a compare register may have changed
             }
+        }
+        if (flushesDone != flushes) {
+            flushesDone = flushes;
         }
         if (n >= nextTimerCheck) {
             updateTimers();
@@ -1611,6 +1640,7 @@ public final class Hart {
      */
     public void flushDecodeCache() {
         signal(ATT_DECODE_FLUSH);
+        FLUSHES_REQUESTED.getAndAdd(this, 1L);
     }
 
     /**
@@ -1620,6 +1650,30 @@ public final class Hart {
     public void requestTlbFlush() {
         mmu.requestFlush();
         signal(ATT_FETCH_FLUSH);
+        FLUSHES_REQUESTED.getAndAdd(this, 1L);
+    }
+
+    /**
+     * Waits until this hart has done every {@link #flushDecodeCache()} and {@link #requestTlbFlush()}
+     * requested (by any thread) before the call: the SBI RFENCE extension's remote fences are
+     * complete when the call returns, and Linux may free a page as soon as its TLB shootdown
+     * returns. A hart that is not inside {@link #run} (asleep in WFI, stopped, handling an exit of
+     * its own, e.g. an SBI call that fences us back) counts as done at once: run() starts with a
+     * block boundary, which does the flushes before any guest instruction. A running hart reaches a
+     * boundary within one block once signalled. Must not be called on this hart's own thread
+     * from inside run(). Thread-safe, allocation-free.
+     */
+    public void awaitFlushes() {
+        long wanted = flushesRequested;
+        for (int spins = 0; inGuest && flushesDone - wanted < 0; spins++) {
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else if (spins < 200) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(this, 20_000); // the target's thread is probably not on a core: give ours away
+            }
+        }
     }
 
     /**
@@ -1734,7 +1788,8 @@ public final class Hart {
     public String statsLine() {
         return "hart " + hartId + ": instret=" + retired + " exits=" + exits() + " decoded-pages=" + decodeCache.pageCount()
                 + " created=" + decodeCache.pagesCreated + " revalidated=" + decodeCache.pagesRevalidated
-                + " cleared=" + decodeCache.pagesCleared + " drops=" + decodeCache.capacityDrops;
+                + " cleared=" + decodeCache.pagesCleared + " unwritten=" + decodeCache.pagesVouched
+                + " drops=" + decodeCache.capacityDrops;
     }
 
     // ===================== snapshots =====================

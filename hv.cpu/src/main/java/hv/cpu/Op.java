@@ -35,6 +35,8 @@ final class Op {
     static final int LI = 71, MV = 72, J = 73;
     // --- system: always end the block ---
     static final int FENCE_I = 80, ECALL = 81, EBREAK = 82, MRET = 83, SRET = 84, WFI = 85, SFENCE_VMA = 86, CSR = 87;
+    /** Zihintpause PAUSE (a FENCE hint): exits with {@link ExitReason#PAUSE} so the VMM can yield the host thread. */
+    static final int PAUSE = 88;
 
     /** First op executed by a helper instead of inline. */
     static final int FIRST_EXT = 96;

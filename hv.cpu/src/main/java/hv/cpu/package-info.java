@@ -4,7 +4,7 @@
  * <ul>
  * <li>{@link hv.cpu.Hart}: architectural state in public fields, {@code run(budget)} and the exits
  *     ({@link hv.cpu.ExitReason}), the thread-safe side ({@code link()}, {@code kick()},
- *     {@code flushDecodeCache()}, {@code requestTlbFlush()}, {@code awaitInterrupt()}), traps,
+ *     {@code flushDecodeCache()}, {@code requestTlbFlush()}, {@code awaitFlushes()}, {@code awaitInterrupt()}), traps,
  *     interrupts, xRET, WFI, snapshots.</li>
  * <li>{@link hv.cpu.HartConfig}: firmware, hypervisor (HV is the SBI) or process mode.</li>
  * <li>Package-private: {@code Decoder}/{@code Rvc} (bits to packed entries, {@code Op}),

@@ -125,7 +125,7 @@ final class BareMetal implements AutoCloseable {
             switch (r) {
                 case WFI -> hart.awaitInterrupt(1_000_000);
                 case INTERNAL_ERROR -> throw new IllegalStateException(hart.internalError);
-                case BUDGET -> {
+                case BUDGET, PAUSE -> {
                 }
                 default -> throw new IllegalStateException("unexpected exit " + r + " at pc 0x" + Long.toHexString(hart.pc)
                         + " cause " + hart.trapCause);

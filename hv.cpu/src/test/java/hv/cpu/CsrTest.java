@@ -4,6 +4,7 @@ import static hv.cpu.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import hv.api.platform.HartLink;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,34 @@ class CsrTest {
         assertEquals(0x1001, r.x[3]);
         assertEquals(0x2001, r.x[4]);
         assertEquals(0x1234, r.x[5], "epc bit 0 reads 0");
+    }
+
+    /**
+     * Privileged spec 3.1.9: CSRRS/CSRRC on mip modify only the software-writable SEIP bit, never the
+     * interrupt controller's signal that a read ORs in. OpenSBI sets SSIP with csrrs on an IPI; if
+     * the PLIC's SEIP were latched into software then, the hart would take supervisor external
+     * interrupts forever after the device's line dropped (the 2-hart OpenSBI poweroff stall).
+     */
+    @Test
+    void mipReadModifyWriteDoesNotLatchThePlicsSeip() {
+        long seip = 1L << HartLink.SEIP, ssip = 1L << HartLink.SSIP;
+        m.put(BASE, csrrsi(6, 0x344, 2), csrrci(7, 0x344, 2), csrrsi(0, 0x344, 2), EBREAK);
+        h.reset(BASE, Hart.PRIV_M);
+        h.link().setInterruptPending(HartLink.SEIP, true); // the PLIC asserts the S-context line
+        assertEquals(ExitReason.BREAKPOINT, h.run(1000));
+        assertEquals(seip, h.x[6] & (seip | ssip), "a read shows the controller's SEIP");
+        assertEquals(seip | ssip, h.x[7] & (seip | ssip));
+        h.link().setInterruptPending(HartLink.SEIP, false); // claim + device quiet: the line drops
+        assertEquals(ssip, h.mip() & (seip | ssip), "SSIP stays set, SEIP went away with the line");
+
+        // the software SEIP bit itself is still writable by M-mode
+        m.put(BASE, csrrs(0, 0x344, 5), csrr(6, 0x344), csrrc(0, 0x344, 5), csrr(7, 0x344), EBREAK);
+        h.reset(BASE, Hart.PRIV_M);
+        h.x[5] = seip;
+        h.flushDecodeCache();
+        assertEquals(ExitReason.BREAKPOINT, h.run(1000));
+        assertEquals(seip, h.x[6] & seip);
+        assertEquals(0, h.x[7] & seip);
     }
 
     @Test

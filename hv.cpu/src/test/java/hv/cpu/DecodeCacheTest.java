@@ -2,6 +2,7 @@ package hv.cpu;
 
 import static hv.cpu.Asm.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,62 @@ class DecodeCacheTest {
             a.pc += 4;
             assertEquals(ExitReason.BREAKPOINT, a.run(1000));
             assertEquals(5, a.x[7]);
+        }
+    }
+
+    private static long stat(Hart h, String name) {
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile(" " + name + "=(\\d+)").matcher(h.statsLine());
+        if (!mt.find()) {
+            throw new AssertionError("no " + name + " in " + h.statsLine());
+        }
+        return Long.parseLong(mt.group(1));
+    }
+
+    /** C2: a FENCE.I makes pages nobody wrote revalidate for free (RAM's CodeWriteLog), not by a 4 KiB compare. */
+    @Test
+    void fenceIDoesNotCompareUnwrittenPages() {
+        try (TestMachine m = new TestMachine()) {
+            m.put(TARGET, addi(5, 5, 1), jalr(0, 1, 0));
+            TestMachine.Code c = new TestMachine.Code().li(8, TARGET);
+            for (int i = 0; i < 10; i++) {
+                c.add(jalr(1, 8, 0), fenceI());
+            }
+            m.put(BASE, c.add(EBREAK).build());
+            m.hart.reset(BASE, Hart.PRIV_M);
+            assertEquals(ExitReason.BREAKPOINT, m.hart.run(10_000));
+            assertEquals(10, m.hart.x[5]);
+            assertEquals(0, stat(m.hart, "revalidated"), m.hart.statsLine());
+            assertTrue(stat(m.hart, "unwritten") >= 18, "both pages re-entered after each FENCE.I: " + m.hart.statsLine());
+        }
+    }
+
+    /**
+     * Another hart holds a store TLB entry for the code page when this hart snapshots it, and
+     * later writes the page through that entry (a TLB hit tells nobody): the snapshot must not be
+     * trusted, so FENCE.I still compares and runs the new code.
+     */
+    @Test
+    void aStoreThroughAStoreTlbEntryThatLivedAtSnapshotTimeIsSeen() {
+        try (TestMachine m = new TestMachine()) {
+            Hart a = m.hart;
+            Hart b = m.addHart(1, HartConfig.hypervisor());
+            m.put(TARGET, addi(5, 0, 1), jalr(0, 1, 0));
+            m.put(BASE, new TestMachine.Code().li(8, TARGET).add(jalr(1, 8, 0), add(6, 5, 0), EBREAK, fenceI(), jalr(1, 8, 0),
+                    add(7, 5, 0), EBREAK).build());
+            long bCode = BASE + 0x1000;
+            // B: a harmless store into the target page (fills B's store TLB), ebreak; then the real one (a TLB hit)
+            m.put(bCode, new TestMachine.Code().li(8, TARGET).li(9, addi(5, 0, 7)).add(sw(0, 8, 0x100), EBREAK, sw(9, 8, 0),
+                    EBREAK).build());
+            b.reset(bCode, Hart.PRIV_S);
+            a.reset(BASE, Hart.PRIV_M);
+            assertEquals(ExitReason.BREAKPOINT, b.run(1000));
+            assertEquals(ExitReason.BREAKPOINT, a.run(1000)); // snapshots TARGET's page while B maps it for stores
+            assertEquals(1, a.x[6]);
+            b.pc += 4;
+            assertEquals(ExitReason.BREAKPOINT, b.run(1000));
+            a.pc += 4;
+            assertEquals(ExitReason.BREAKPOINT, a.run(1000));
+            assertEquals(7, a.x[7]);
         }
     }
 

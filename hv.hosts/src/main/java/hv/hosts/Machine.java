@@ -29,6 +29,8 @@ import java.util.Map;
  * platform devices and the user's devices, N harts each on its own vCPU thread.
  */
 public final class Machine {
+    /** Park after a PAUSE exit when vCPUs outnumber host cores (measured: see docs/performance-notes.md). */
+    static final long DEFAULT_PAUSE_PARK_NANOS = 50_000;
     private final VmConfig config;
     private final GuestRam ram;
     private final MachineClock clock;
@@ -40,6 +42,8 @@ public final class Machine {
     private final VmSbiPlatform sbiPlatform;
     private final List<VcpuThread> vcpus = new ArrayList<>();
     private final HtifWatcher htif;
+    /** What a vCPU does on a PAUSE exit (see VcpuThread.Listener#pauseParkNanos). */
+    private final long pauseParkNanos;
 
     private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
                     VmLifecycle lifecycle, BootPlan plan, HostConsole console) {
@@ -51,6 +55,7 @@ public final class Machine {
         this.lifecycle = lifecycle;
         this.plan = plan;
         boolean hypervisor = config.bios().isEmpty();
+        this.pauseParkNanos = pauseParkNanos(config.cpus(), Runtime.getRuntime().availableProcessors());
         this.htif = plan.tohost() >= 0 && ram.contains(plan.tohost(), 8) ? new HtifWatcher(ram, plan.tohost(), lifecycle) : null;
         VcpuThread.Listener listener = new VcpuThread.Listener() {
             @Override
@@ -64,6 +69,11 @@ public final class Machine {
             public long maxSleepNanos() {
                 // HTIF: a guest may write tohost and then idle in WFI; poll it at least every 50 ms.
                 return htif != null ? HtifWatcher.POLL_NANOS : VcpuThread.MAX_SLEEP_NANOS;
+            }
+
+            @Override
+            public long pauseParkNanos() {
+                return pauseParkNanos;
             }
 
             @Override
@@ -92,6 +102,19 @@ public final class Machine {
             this.sbiPlatform = null;
             this.sbi = null;
         }
+    }
+
+    /**
+     * A vCPU's wait on a PAUSE exit: yield (0) while every vCPU can have a host core of its own; a
+     * short park when vCPUs outnumber the cores, where a yield would often just hand the core to
+     * another spinning vCPU. {@code -Dhv.pauseParkNanos=N} overrides (0 = always yield).
+     */
+    static long pauseParkNanos(int vcpus, int hostCores) {
+        Long forced = Long.getLong("hv.pauseParkNanos");
+        if (forced != null) {
+            return Math.max(0, forced);
+        }
+        return vcpus > hostCores ? DEFAULT_PAUSE_PARK_NANOS : 0;
     }
 
     private VmSbiPlatform sbiPlatformRef() {

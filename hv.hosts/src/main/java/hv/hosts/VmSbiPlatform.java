@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The machine seen by HV's SBI: timers and IPIs go to the harts' interrupt bits, remote fences to
- * their TLBs and decode caches (asynchronously, applied at the target's next block boundary),
+ * their TLBs and decode caches (applied at the target's next block boundary; the SBI call waits
+ * for that with {@link #awaitRemoteFences}),
  * HSM to the vCPU threads' mailboxes, SRST to the VM's outcome, DBCN to the console.
  */
 final class VmSbiPlatform implements SbiPlatform {
@@ -76,6 +77,11 @@ final class VmSbiPlatform implements SbiPlatform {
     @Override
     public void remoteSfenceVma(int h, long start, long size, long asid) {
         hart(h).requestTlbFlush(); // a full flush of the target's TLB is a correct superset of any range/ASID
+    }
+
+    @Override
+    public void awaitRemoteFences(int h) {
+        hart(h).awaitFlushes();
     }
 
     @Override

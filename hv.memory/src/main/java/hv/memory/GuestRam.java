@@ -40,6 +40,7 @@ public final class GuestRam implements AutoCloseable {
     private final MemorySegment segment;
     private final RamAllocator.Allocation allocation;
     private final DirtyLog dirtyLog;
+    private final CodeWriteLog codeWrites;
     /** Told about loader writes, so harts drop shadows built from page tables they overwrite. */
     private volatile HostWriteListener hostWriteListener = (off, length) -> { };
 
@@ -53,6 +54,7 @@ public final class GuestRam implements AutoCloseable {
         this.allocation = allocation;
         this.segment = allocation.segment();
         this.dirtyLog = new DirtyLog(size / PAGE_SIZE);
+        this.codeWrites = new CodeWriteLog(size / PAGE_SIZE);
     }
 
     /**
@@ -89,6 +91,11 @@ public final class GuestRam implements AutoCloseable {
         return size;
     }
 
+    /**
+     * The raw segment, for the MMU's TLB hits and readers. Whoever writes through it outside a
+     * store TLB entry must call {@code codeWrites().noteWritten} afterwards (and mark the dirty
+     * log), or a hart may keep executing a decoded copy of the old bytes after FENCE.I.
+     */
     public MemorySegment segment() {
         return segment;
     }
@@ -96,6 +103,11 @@ public final class GuestRam implements AutoCloseable {
     /** How the RAM is backed ("mmap (lazily committed)" or "arena"), for logs and --stats. */
     public String backing() {
         return allocation.description();
+    }
+
+    /** Which pages may have changed since a decoded-code snapshot (see {@link CodeWriteLog}). */
+    public CodeWriteLog codeWrites() {
+        return codeWrites;
     }
 
     public DirtyLog dirtyLog() {
@@ -138,21 +150,27 @@ public final class GuestRam implements AutoCloseable {
 
     public void putByte(long off, byte value) {
         segment.set(BYTE, off, value);
+        codeWrites.noteWritten(off, 1);
     }
 
     public void putShort(long off, short value) {
         segment.set(SHORT, off, value);
+        codeWrites.noteWritten(off, 2);
     }
 
     public void putInt(long off, int value) {
         segment.set(INT, off, value);
+        codeWrites.noteWritten(off, 4);
     }
 
     public void putLong(long off, long value) {
         segment.set(LONG, off, value);
+        codeWrites.noteWritten(off, 8);
     }
 
     // --- atomic accessors by offset (naturally aligned) ---
+    // The read-modify-write ones do not note the write in codeWrites: the hart uses them right
+    // after Mmu.translateAtomic, whose store TLB entry (or page-table path) accounts for it.
 
     public int getIntVolatile(long off) {
         return (int) INT_ATOMIC.getVolatile(segment, off);
@@ -164,10 +182,12 @@ public final class GuestRam implements AutoCloseable {
 
     public void putIntVolatile(long off, int value) {
         INT_ATOMIC.setVolatile(segment, off, value);
+        codeWrites.noteWritten(off, 4);
     }
 
     public void putLongVolatile(long off, long value) {
         LONG_ATOMIC.setVolatile(segment, off, value);
+        codeWrites.noteWritten(off, 8);
     }
 
     public int compareAndExchangeInt(long off, int expected, int value) {
@@ -226,6 +246,7 @@ public final class GuestRam implements AutoCloseable {
         long off = paddr - base;
         MemorySegment.copy(data, 0, segment, BYTE, off, data.length);
         dirtyLog.markRange(off, data.length);
+        codeWrites.noteWritten(off, data.length);
         hostWriteListener.written(off, data.length);
     }
 

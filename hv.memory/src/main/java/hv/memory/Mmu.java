@@ -54,6 +54,7 @@ public final class Mmu {
     private final MemoryFault fault = new MemoryFault();
     private final MmuStats stats = new MmuStats();
     private final DirtyLog dirtyLog;
+    private final CodeWriteLog codeWrites;
     private final PageTableTracker pageTables;
     private final ShadowTables shadows;
 
@@ -98,6 +99,8 @@ public final class Mmu {
     private boolean inboxOverflow;
     /** RAM offset of the last SC/AMO page: the hart writes it after we marked it, so a flush marks it again. */
     private long lastAtomicOffset = -1;
+    /** RAM offset of an atomic on a page-table page to note in codeWrites after the hart's write, or -1. */
+    private long atomicWriteToNote = -1;
 
     public Mmu(PhysicalMemory memory, int hartId) {
         this.memory = memory;
@@ -105,6 +108,7 @@ public final class Mmu {
         this.seg = ram.segment();
         this.hartId = hartId;
         this.dirtyLog = ram.dirtyLog();
+        this.codeWrites = ram.codeWrites();
         this.pageTables = memory.pageTables();
         this.shadows = new ShadowTables(this, memory, stats);
         for (int i = 0; i < DATA_SETS; i++) {
@@ -140,6 +144,8 @@ public final class Mmu {
     /** Detaches this MMU from the machine (hart removed): it no longer receives flush requests. */
     public void close() {
         memory.unregister(this);
+        // Our store entries stay counted in the CodeWriteLog: close() may come from another thread,
+        // and a page left "store-mapped" only costs decode caches a compare (the safe direction).
     }
 
     /**
@@ -300,6 +306,10 @@ public final class Mmu {
 
     private void handleAttention() {
         attention = false;
+        if (atomicWriteToNote >= 0) {
+            codeWrites.noteWritten(atomicWriteToNote, 8);
+            atomicWriteToNote = -1;
+        }
         shadows.flushDeferred();
         long[] work;
         int n;
@@ -356,7 +366,7 @@ public final class Mmu {
         for (int i = 0; i < DATA_SETS; i++) {
             if (i != DATA_BARE && dataUsed[i]) {
                 clear(loadSets[i]);
-                clear(storeSets[i]);
+                clearStore(storeSets[i]);
                 dataUsed[i] = false;
             }
         }
@@ -374,7 +384,7 @@ public final class Mmu {
         flushTranslatedTlb();
         if (dataUsed[DATA_BARE]) {
             clear(loadSets[DATA_BARE]);
-            clear(storeSets[DATA_BARE]);
+            clearStore(storeSets[DATA_BARE]);
             dataUsed[DATA_BARE] = false;
         }
         if (fetchUsed[FETCH_BARE]) {
@@ -387,6 +397,22 @@ public final class Mmu {
         for (int i = 0; i < set.length; i += 2) {
             set[i] = EMPTY;
         }
+    }
+
+    /** Empties a store set; every store-entry removal goes through {@link #dropStoreEntry}. */
+    private void clearStore(long[] set) {
+        for (int i = 0; i < set.length; i += 2) {
+            if (set[i] != EMPTY) {
+                dropStoreEntry(set, i);
+            }
+        }
+    }
+
+    /** Removes store entry i (valid) and tells the code-write log (after the entry's last store). */
+    private void dropStoreEntry(long[] set, int i) {
+        long page = (set[i] + set[i + 1]) >>> 12;
+        set[i] = EMPTY;
+        codeWrites.storeMappingRemoved(page);
     }
 
     void flushTlbVa(long va) {
@@ -412,7 +438,7 @@ public final class Mmu {
                     loadSets[s][i] = EMPTY;
                 }
                 if (storeSets[s][i] == tag) {
-                    storeSets[s][i] = EMPTY;
+                    dropStoreEntry(storeSets[s], i);
                 }
             }
         }
@@ -427,7 +453,7 @@ public final class Mmu {
         for (int s = 0; s < DATA_SETS; s++) {
             if (s != DATA_BARE) {
                 clearMatching(loadSets[s], base, mask);
-                clearMatching(storeSets[s], base, mask);
+                clearMatchingStore(storeSets[s], base, mask);
             }
         }
         for (int s = 0; s < FETCH_SETS; s++) {
@@ -445,6 +471,14 @@ public final class Mmu {
         }
     }
 
+    private void clearMatchingStore(long[] set, long base, long mask) {
+        for (int i = 0; i < set.length; i += 2) {
+            if (set[i] != EMPTY && (set[i] & ~mask) == base) {
+                dropStoreEntry(set, i);
+            }
+        }
+    }
+
     /**
      * Drops every store-TLB entry (all sets) whose RAM page is {@code pageOffset}: the page just
      * became a page table. Returns whether there was one (we may have written through it).
@@ -454,7 +488,7 @@ public final class Mmu {
         for (long[] set : storeSets) {
             for (int i = 0; i < set.length; i += 2) {
                 if (set[i] != EMPTY && set[i] + set[i + 1] == pageOffset) {
-                    set[i] = EMPTY;
+                    dropStoreEntry(set, i);
                     had = true;
                 }
             }
@@ -646,6 +680,7 @@ public final class Mmu {
             shadows.beforeStore(off, size);
             memory.writeRam(off, size, value);
             dirtyLog.markOffset(off);
+            codeWrites.noteWritten(off, size);
             shadows.afterStore();
             return;
         }
@@ -670,6 +705,12 @@ public final class Mmu {
             if (pageTables.isTracked(off >>> 12)) {
                 stats.pageTableStores++;
                 shadows.beforeAtomicStore(off);
+                // The hart writes after we return, with no store TLB entry: note it now and again at
+                // the next pollFlush, after the write (a page-table page that is also code is odd,
+                // but must not leave a stale decoded copy behind a FENCE.I).
+                codeWrites.noteWritten(off, 8);
+                atomicWriteToNote = off;
+                wantAttention();
             } else {
                 fill(st, va, off, AccessType.STORE);
             }
@@ -748,8 +789,10 @@ public final class Mmu {
                 }
             }
             dirtyLog.markOffset(off2);
+            codeWrites.noteWritten(off2, size - first);
         }
         dirtyLog.markOffset(off1);
+        codeWrites.noteWritten(off1, first);
         if (tracked1 || tracked2) {
             stats.pageTableStores++;
             shadows.afterStore();
@@ -815,6 +858,14 @@ public final class Mmu {
     private void fill(long[] set, long va, long off, int access) {
         long vpage = va & ~0xFFFL;
         int i = ((int) (va >>> 12) & TLB_MASK) << 1;
+        if (set == st) {
+            // Store entries are counted per RAM page for the decode caches (CodeWriteLog): the
+            // evicted one after its last store, the new one before its first.
+            if (set[i] != EMPTY) {
+                dropStoreEntry(set, i);
+            }
+            codeWrites.storeMappingAdded(off >>> 12);
+        }
         set[i] = vpage;
         set[i + 1] = (off & ~0xFFFL) - vpage;
         if (access == AccessType.FETCH) {

@@ -229,6 +229,7 @@ public final class PhysicalMemory {
      * held guest page tables, the shadows built from them are invalidated on every hart.
      */
     void ramWrittenByHost(long off, long length) {
+        ram.codeWrites().noteWritten(off, length); // DMA and host writes: decoded copies must look again
         if (length <= 0 || mmus.isEmpty()) {
             return;
         }

@@ -5,8 +5,9 @@
  * lazily committed by mmap), the physical address map ({@link hv.memory.PhysicalMemory}: RAM, MMIO
  * windows, holes, and the device DMA view), the per-hart MMU ({@link hv.memory.Mmu}) with its
  * software TLB and the shadow page tables behind it (ShadowTables, ShadowSpace, PageWalker),
- * write-protect tracking of guest page-table pages (PageTableTracker), and the dirty-page log
- * ({@link hv.memory.DirtyLog}).
+ * write-protect tracking of guest page-table pages (PageTableTracker), the dirty-page log
+ * ({@link hv.memory.DirtyLog}) and the code-write log ({@link hv.memory.CodeWriteLog}: which pages
+ * may have changed since a hart decoded them).
  *
  * <p>How a guest access goes: loadNN/storeNN/fetchOffset look up a direct-mapped TLB (a few array
  * reads and one compare). On a miss, the slow path consults the current address space's shadow

@@ -16,6 +16,8 @@ import hv.procvm.kernel.Vcpu;
 final class HartVcpu implements Vcpu {
     private final Hart hart;
     private final Mmu mmu;
+    /** The hart's retired count when this use of it began (a pooled hart keeps counting). */
+    private long retiredAtStart;
 
     HartVcpu(PhysicalMemory memory, GuestClock clock, int id) {
         this.mmu = new Mmu(memory, id);
@@ -99,7 +101,22 @@ final class HartVcpu implements Vcpu {
 
     @Override
     public long instret() {
-        return hart.retired;
+        return hart.retired - retiredAtStart;
+    }
+
+    /**
+     * Back to a fresh hart for another guest thread: registers and CSRs reset, every translation
+     * and shadow table dropped (the frames of the old page tables may be reused for anything), the
+     * decode cache kept but marked for revalidation, so decoded pages whose bytes are unchanged
+     * (the same program's text in recycled frames) need no decoding and changed ones are reused
+     * without allocating.
+     */
+    void resetForReuse() {
+        mmu.reset(); // first: it leaves the MMU in M-mode context, which hart.reset sets back to U
+        hart.reset(0, Hart.PRIV_U);
+        hart.requestTlbFlush();
+        hart.flushDecodeCache();
+        retiredAtStart = hart.retired;
     }
 
     @Override

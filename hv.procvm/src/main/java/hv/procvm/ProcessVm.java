@@ -86,7 +86,8 @@ public final class ProcessVm {
         MemoryFault unused = new MemoryFault();
         pages.setPteWriter((pa, pte) -> memory.write(pa, 8, pte, unused));
         HostClock clock = new HostClock();
-        Kernel kernel = new Kernel(pages, fs, tid -> new HartVcpu(memory, clock, tid), diag, stdio(options.stdio()));
+        HartVcpuPool harts = new HartVcpuPool(memory, clock);
+        Kernel kernel = new Kernel(pages, fs, harts, diag, stdio(options.stdio()));
         if (options.stats()) {
             kernel.enableStats();
         }
@@ -110,6 +111,7 @@ public final class ProcessVm {
         if (options.stats()) {
             diag.printf("hv exec: %.3f s, exit status %d%n", (System.nanoTime() - t0) / 1e9, Signals.shellStatus(status));
             diag.print(kernel.statsReport());
+            diag.println(harts.stats());
             diag.flush();
         }
         return Signals.shellStatus(status);

@@ -90,6 +90,33 @@ class CProgramsTest {
     }
 
     @Test
+    void eventFdEpollPollMasksAndJobControl() {
+        Path exe = TestTools.compile("events");
+        TestTools.Result r = TestTools.hv(exe.toString(), "hv");
+        assertAllOk(r, 69);
+        assertEquals("hv exec: inotify is not supported (inotify_init1 returns ENOSYS; programs fall back to polling)\n"
+                + "hv exec: System V IPC is not supported (shmget and the other shm/sem/msg calls fail as if no IPC object"
+                + " existed)\n", r.err(), "each refusal reported once, on stderr");
+        // The same checks (without HV's refusals) hold under Linux itself, as qemu-riscv64 runs them.
+        TestTools.Result q = TestTools.host(java.util.List.of("qemu-riscv64", exe.toString()), 60);
+        assertAllOk(q, 59);
+    }
+
+    @Test
+    void aProgramReplacedBetweenTwoExecsRunsItsNewContents(@TempDir Path dir) throws IOException {
+        // execve keeps parsed programs cached: a replaced file must not run its old contents.
+        Files.copy(TestTools.compile("basic"), dir.resolve("first"));
+        Files.copy(TestTools.compile("pie", "-static-pie", "-fPIE", "-nostdlib", "-ffreestanding", "-Wl,--no-dynamic-linker"),
+                dir.resolve("second"));
+        String busybox = TestTools.sysroot().resolve("usr/bin/busybox").toString();
+        TestTools.Result r = TestTools.hv(null, dir.toString(), Map.of(), null, busybox, "sh", "-c",
+                "cp first prog && ./prog once; ./prog twice; cp second prog && ./prog x; echo status=$?");
+        assertTrue(r.out().contains("argv[1]=once\n"), r::toString);
+        assertTrue(r.out().contains("argv[1]=twice\n"), r::toString);
+        assertTrue(r.out().endsWith("pie: relocated\npie: argc 2\nstatus=3\n"), r::toString);
+    }
+
+    @Test
     void floatingPointThroughLibc() {
         TestTools.Result r = TestTools.hv(TestTools.compile("fp").toString());
         assertEquals(0, r.status(), r::toString);

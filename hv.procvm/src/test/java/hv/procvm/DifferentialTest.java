@@ -43,6 +43,9 @@ class DifferentialTest {
             List.of("readlink", "link"),
             List.of("sh", "-c", "cat missing; echo status=$?"),
             List.of("sh", "-c", "exit 7"),
+            List.of("sh", "-c", "sleep 0.1 & wait; echo waited $?; (exit 3) & wait $!; echo $?; true & p=$!; wait $p; echo $?"),
+            List.of("sh", "-c", "(sleep 0.2; echo late) & echo early; wait; jobs; echo done"),
+            List.of("sh", "-c", "trap 'echo got USR1' USR1; kill -USR1 $$; echo after; kill -0 $$ && echo alive"),
             List.of("test", "-d", "words.txt"));
     /** coreutils programs (dynamically linked) with their arguments. */
     private static final List<List<String>> COREUTILS = List.of(

@@ -273,6 +273,7 @@ public final class ElfFile {
             if (s.memsz() > s.filesz()) {
                 mem.asSlice(off + s.filesz(), s.memsz() - s.filesz()).fill((byte) 0);
             }
+            ram.codeWrites().noteWritten(off, s.memsz()); // written around the MMU: decoded copies must look again
         }
     }
 

@@ -79,7 +79,7 @@ final class EncodingRunner {
                         int low = ram.getShort(ram.offsetOf(hart.pc)) & 3;
                         hart.pc += low == 3 ? 4 : 2;
                     }
-                    case BUDGET -> {
+                    case BUDGET, PAUSE -> {
                     }
                     default -> {
                         return new Outcome(out.toByteArray(), -1, r + " at pc 0x" + Long.toHexString(hart.pc)

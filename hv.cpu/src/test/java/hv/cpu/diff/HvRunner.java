@@ -98,6 +98,9 @@ final class HvRunner {
                             skipTo(hart, starts, k);
                         }
                     }
+                    case PAUSE -> {
+                        // a spin hint: nothing to do for one program on one hart
+                    }
                     case TRAP -> {
                         faults.put(k, "trapped: cause " + hart.trapCause + " (" + causeName(hart.trapCause) + "), tval 0x"
                                 + Long.toHexString(hart.trapTval) + ", at pc 0x" + Long.toHexString(hart.pc));

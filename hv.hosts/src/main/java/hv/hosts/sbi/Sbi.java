@@ -136,9 +136,21 @@ public final class Sbi {
 
     private void rfence(long fid, long[] x) {
         switch ((int) fid) {
-            case 0 -> forEachHart(x, x[A0], x[A1], ACTION_FENCE_I);
-            case 1, 2 -> forEachHart(x, x[A0], x[A1], fid == 1 ? ACTION_SFENCE : ACTION_SFENCE_ASID);
+            case 0 -> fence(x, ACTION_FENCE_I);
+            case 1, 2 -> fence(x, fid == 1 ? ACTION_SFENCE : ACTION_SFENCE_ASID);
             default -> ret(x, ERR_NOT_SUPPORTED, 0); // hypervisor-extension fences: no H extension here
+        }
+    }
+
+    /**
+     * A remote fence is done on every target when the call returns (SBI spec, RFENCE extension):
+     * ask all targets first, then wait for each, so they fence in parallel.
+     */
+    private void fence(long[] x, int action) {
+        long mask = x[A0], base = x[A1];
+        forEachHart(x, mask, base, action);
+        if (x[A0] == SUCCESS) {
+            forEachHart(x, mask, base, ACTION_AWAIT_FENCES);
         }
     }
 
@@ -251,7 +263,8 @@ public final class Sbi {
         }
     }
 
-    private static final int ACTION_IPI = 0, ACTION_FENCE_I = 1, ACTION_SFENCE = 2, ACTION_SFENCE_ASID = 3;
+    private static final int ACTION_IPI = 0, ACTION_FENCE_I = 1, ACTION_SFENCE = 2, ACTION_SFENCE_ASID = 3,
+            ACTION_AWAIT_FENCES = 4;
 
     /**
      * Applies {@code action} to every hart named by (hart_mask, hart_mask_base), SBI spec 3.1, and
@@ -290,6 +303,7 @@ public final class Sbi {
             case ACTION_IPI -> platform.sendIpi(hart);
             case ACTION_FENCE_I -> platform.remoteFenceI(hart);
             case ACTION_SFENCE -> platform.remoteSfenceVma(hart, start, size, -1);
+            case ACTION_AWAIT_FENCES -> platform.awaitRemoteFences(hart);
             default -> platform.remoteSfenceVma(hart, start, size, asid);
         }
     }

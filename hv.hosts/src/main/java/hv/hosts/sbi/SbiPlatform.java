@@ -20,6 +20,15 @@ public interface SbiPlatform {
     /** SBI RFENCE: SFENCE.VMA on {@code hart}; {@code asid} &lt; 0 means all ASIDs. */
     void remoteSfenceVma(int hart, long start, long size, long asid);
 
+    /**
+     * SBI RFENCE: waits until {@code hart} has done every fence requested of it so far (the spec's
+     * remote fences are complete when the call returns). Called after all targets of one call
+     * have been asked, so they fence in parallel; must return at once for a hart that is not
+     * running guest code (the caller itself, a stopped or sleeping hart, one in an SBI call that
+     * fences us back).
+     */
+    void awaitRemoteFences(int hart);
+
     /** SBI HSM hart_start; returns an SBI error code. */
     long hartStart(int hart, long startAddress, long opaque);
 

@@ -56,6 +56,16 @@ public final class VcpuThread implements Runnable {
         default long maxSleepNanos() {
             return MAX_SLEEP_NANOS;
         }
+
+        /**
+         * How to wait after a PAUSE exit (the guest spins on a lock or flag another vCPU will
+         * release): 0 yields the host thread ({@link Thread#yield}); a positive value parks it that
+         * many nanoseconds, which gives a preempted lock holder the core even when every other
+         * host thread is a spinning vCPU (sched_yield alone may pick another spinner).
+         */
+        default long pauseParkNanos() {
+            return 0;
+        }
     }
 
     private final Hart hart;
@@ -207,10 +217,26 @@ public final class VcpuThread implements Runnable {
                     sleeping = false;
                 }
             }
+            case PAUSE -> spinWait();
             case BUDGET -> listener.sliceEnded(this);
             case BREAKPOINT -> listener.fatal(this, "breakpoint exit with no debugger attached");
             case TRAP -> listener.fatal(this, "unexpected process-mode trap exit in a system VM");
             case INTERNAL_ERROR -> listener.fatal(this, "internal error in hart " + hart.hartId() + ": " + hart.internalError);
+        }
+    }
+
+    /**
+     * The guest executed PAUSE (Linux's cpu_relax() in a spin-wait loop): it waits for another
+     * vCPU, which may be a host thread that is not running right now (lock-holder preemption), so
+     * give the host core away instead of burning the rest of our time slice. The next run() starts
+     * with a full boundary check, so a spinning hart still takes its timer interrupts.
+     */
+    private void spinWait() {
+        long park = listener.pauseParkNanos();
+        if (park > 0) {
+            LockSupport.parkNanos(this, park);
+        } else {
+            Thread.yield();
         }
     }
 }

@@ -30,6 +30,7 @@ class SbiTest {
         public void clearIpi(int hart) { calls.add("clear-ipi " + hart); }
         public void remoteFenceI(int hart) { calls.add("fence.i " + hart); }
         public void remoteSfenceVma(int hart, long start, long size, long asid) { calls.add("sfence " + hart + " " + start + " " + size + " " + asid); }
+        public void awaitRemoteFences(int hart) { calls.add("await " + hart); }
         public long hartStart(int hart, long start, long opaque) { calls.add("start " + hart + " " + start + " " + opaque); return hart == 0 ? Sbi.ERR_ALREADY_AVAILABLE : 0; }
         public long hartStop(int hart) { calls.add("stop " + hart); return 0; }
         public long hartStatus(int hart) { return hart == 0 ? 0 : 1; }
@@ -104,8 +105,23 @@ class SbiTest {
         call(sbi, 0, 0x52464E43L, 0, 0b10, 0);
         call(sbi, 0, 0x52464E43L, 1, 0b01, 0, 0x1000, 0x2000);
         call(sbi, 0, 0x52464E43L, 2, 0b01, 0, 0x1000, 0x2000, 7);
-        assertEquals(List.of("fence.i 1", "sfence 0 4096 8192 -1", "sfence 0 4096 8192 7"), p.calls);
+        assertEquals(List.of("fence.i 1", "await 1", "sfence 0 4096 8192 -1", "await 0", "sfence 0 4096 8192 7", "await 0"),
+                p.calls);
         assertEquals(Sbi.ERR_NOT_SUPPORTED, call(sbi, 0, 0x52464E43L, 3, 1, 0)[0]);
+    }
+
+    @Test
+    void rfenceAsksEveryTargetBeforeWaitingForAny() {
+        FakePlatform p = new FakePlatform(3);
+        Sbi sbi = new Sbi(p);
+        assertEquals(0, call(sbi, 0, 0x52464E43L, 1, 0b110, 0, 0, -1)[0]);
+        assertEquals(List.of("sfence 1 0 -1 -1", "sfence 2 0 -1 -1", "await 1", "await 2"), p.calls);
+        p.calls.clear();
+        assertEquals(0, call(sbi, 2, 0x52464E43L, 0, 0, -1)[0], "hart_mask_base -1: all harts");
+        assertEquals(List.of("fence.i 0", "fence.i 1", "fence.i 2", "await 0", "await 1", "await 2"), p.calls);
+        p.calls.clear();
+        assertEquals(Sbi.ERR_INVALID_PARAM, call(sbi, 0, 0x52464E43L, 0, 0b1000, 0)[0]);
+        assertEquals(List.of(), p.calls, "an invalid mask neither fences nor waits");
     }
 
     @Test

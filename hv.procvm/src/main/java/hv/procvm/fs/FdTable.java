@@ -5,7 +5,7 @@ package hv.procvm.fs;
  * Shared by the threads of a process (every method is synchronized); fork copies it (the copies
  * share the descriptions, as POSIX requires).
  */
-public final class FdTable {
+public final class FdTable implements EpollFile.Fds {
     /** RLIMIT_NOFILE. */
     public static final int MAX_FDS = 1024;
 
@@ -13,6 +13,7 @@ public final class FdTable {
     private boolean[] cloexec = new boolean[64];
 
     /** The description behind fd with one more reference (the caller releases it), or null (EBADF). */
+    @Override
     public synchronized OpenFile acquire(int fd) {
         if (fd < 0 || fd >= files.length || files[fd] == null) {
             return null;

@@ -11,13 +11,30 @@ public final class HostFile extends OpenFile {
     private final Path host;
     private final String guestPath;
     private final boolean regular;
+    private final boolean terminal;
 
     public HostFile(FileChannel channel, Path host, String guestPath, int statusFlags, boolean regular) {
+        this(channel, host, guestPath, statusFlags, regular, false);
+    }
+
+    /** {@code terminal}: the host's controlling terminal (/dev/tty), for the terminal ioctls. */
+    public HostFile(FileChannel channel, Path host, String guestPath, int statusFlags, boolean regular, boolean terminal) {
         super(statusFlags);
         this.channel = channel;
         this.host = host;
         this.guestPath = guestPath;
         this.regular = regular;
+        this.terminal = terminal;
+    }
+
+    @Override
+    public boolean isTerminal() {
+        return terminal;
+    }
+
+    @Override
+    public boolean shortReads() {
+        return terminal;
     }
 
     public FileChannel channel() {

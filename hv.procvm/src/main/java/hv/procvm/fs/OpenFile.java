@@ -97,6 +97,19 @@ public abstract class OpenFile {
         return (readable() ? POLLIN : 0) | (writable() ? POLLOUT : 0);
     }
 
+    /**
+     * A number that changes whenever new data or space may have appeared (edge-triggered epoll
+     * reports an event when it moved); files without in-JVM state changes keep 0.
+     */
+    public long changes() {
+        return 0;
+    }
+
+    /** Whether epoll may watch this file (Linux refuses regular files and directories: EPERM). */
+    public boolean pollable() {
+        return !isRegular();
+    }
+
     /** A terminal (for TCGETS/TIOCGWINSZ, isatty). */
     public boolean isTerminal() {
         return false;
@@ -113,6 +126,14 @@ public abstract class OpenFile {
      */
     public boolean canPeek() {
         return isRegular();
+    }
+
+    /**
+     * Whether one read returns at most what is buffered now (pipes, host pipes and terminals), so
+     * a huge count need not be matched by a huge buffer: reads are capped at a pipe's capacity.
+     */
+    public boolean shortReads() {
+        return false;
     }
 
     /** The guest path this description was opened with, or null (pipes, stdio). */

@@ -21,6 +21,7 @@ public final class Pipe {
     private int count;
     private int readers = 1;
     private int writers = 1;
+    private volatile long changes;
     private final ReadEnd readEnd;
     private final WriteEnd writeEnd;
 
@@ -73,6 +74,8 @@ public final class Pipe {
                 head = (head + n) % CAPACITY;
                 count -= n;
                 Pipe.this.notifyAll();
+                changes++;
+                Readiness.changed();
                 return n;
             }
         }
@@ -80,6 +83,16 @@ public final class Pipe {
         @Override
         public long write(ByteBuffer src, Waiter waiter) {
             return -Errno.EBADF;
+        }
+
+        @Override
+        public boolean shortReads() {
+            return true;
+        }
+
+        @Override
+        public long changes() {
+            return changes;
         }
 
         @Override
@@ -98,8 +111,10 @@ public final class Pipe {
         protected void closeResource() {
             synchronized (Pipe.this) {
                 readers--;
+                changes++;
                 Pipe.this.notifyAll();
             }
+            Readiness.changed();
         }
     }
 
@@ -141,9 +156,16 @@ public final class Pipe {
                     count += n;
                     total += n;
                     Pipe.this.notifyAll();
+                    changes++;
+                Readiness.changed();
                 }
                 return total;
             }
+        }
+
+        @Override
+        public long changes() {
+            return changes;
         }
 
         @Override
@@ -162,8 +184,10 @@ public final class Pipe {
         protected void closeResource() {
             synchronized (Pipe.this) {
                 writers--;
+                changes++;
                 Pipe.this.notifyAll();
             }
+            Readiness.changed();
         }
     }
 }

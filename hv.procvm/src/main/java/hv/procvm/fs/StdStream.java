@@ -58,6 +58,11 @@ public final class StdStream extends OpenFile {
     }
 
     @Override
+    public boolean shortReads() {
+        return !seekable;
+    }
+
+    @Override
     public long read(ByteBuffer dst, Waiter waiter, boolean block) {
         if (hostFd != 0) {
             return -Errno.EBADF;

@@ -40,6 +40,26 @@ final class Clocks {
         return sum;
     }
 
+    /** CPU time of the calling host thread (a guest thread at its end, for --stats). */
+    static long currentThreadCpuNanos() {
+        return Math.max(THREADS.getCurrentThreadCpuTime(), 0);
+    }
+
+    /**
+     * For --stats: where the JVM's own time went besides the guest threads (JIT compilation and
+     * GC elapsed times as the JVM accounts them; the compiler threads run beside the guest).
+     */
+    static String jvmCosts(long guestThreadCpuNanos) {
+        var jit = ManagementFactory.getCompilationMXBean();
+        long gcMillis = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            gcMillis += Math.max(gc.getCollectionTime(), 0);
+        }
+        return String.format("cpu: guest threads %.2f s, JIT compilation %.2f s, GC %.2f s",
+                guestThreadCpuNanos / 1e9, jit != null && jit.isCompilationTimeMonitoringSupported()
+                        ? jit.getTotalCompilationTime() / 1e3 : Double.NaN, gcMillis / 1e3);
+    }
+
     /** The clock's current value in nanoseconds, or -1 for an unknown clock id. */
     static long now(Kernel k, GuestThread t, int clock) {
         return switch (clock) {

@@ -37,7 +37,7 @@ final class FileCalls {
 
     static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404, TIOCGPGRP = 0x540f,
             TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414, FIONREAD = 0x541b, FIONBIO = 0x5421,
-            FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+            FIONCLEX = 0x5450, FIOCLEX = 0x5451, TIOCSCTTY = 0x540e, TIOCNOTTY = 0x5422, TIOCGSID = 0x5429;
 
     /** Largest single transfer of one read/write call (Linux caps at MAX_RW_COUNT, about 2 GiB). */
     static final int MAX_IO = 1 << 20;
@@ -73,6 +73,9 @@ final class FileCalls {
                 case GuestPaths.Exe e -> {
                     return openHost(t, e.host(), e.guestPath(), null, flags, mode, status, cloexec);
                 }
+                case GuestPaths.Tty y -> {
+                    return openTty(t, flags, status, cloexec);
+                }
             }
         }
         if ((flags & OpenFile.O_TMPFILE) == OpenFile.O_TMPFILE) {
@@ -81,6 +84,32 @@ final class FileCalls {
         boolean follow = (flags & OpenFile.O_NOFOLLOW) == 0;
         FileSystemView.Resolved r = paths.resolve(t, dirfd, path, follow);
         return openHost(t, r.host(), r.guestPath(), r, flags, mode, status, cloexec);
+    }
+
+    /**
+     * /dev/tty (tty(4)): the host's controlling terminal when HV's standard streams are a
+     * terminal (a shell with job control opens it to call tcgetpgrp/tcsetpgrp); ENXIO when there
+     * is none, as Linux answers a process without a controlling terminal, or after setsid.
+     */
+    private long openTty(GuestThread t, int flags, int status, boolean cloexec) {
+        if (!k.hasTerminal() || t.process.sid != Kernel.INVOKING_SESSION) {
+            return -Errno.ENXIO;
+        }
+        int acc = flags & OpenFile.O_ACCMODE;
+        Set<OpenOption> opts = new HashSet<>();
+        if (acc == OpenFile.O_RDONLY || acc == OpenFile.O_RDWR) {
+            opts.add(StandardOpenOption.READ);
+        }
+        if (acc == OpenFile.O_WRONLY || acc == OpenFile.O_RDWR) {
+            opts.add(StandardOpenOption.WRITE);
+        }
+        try {
+            Path tty = Path.of("/dev/tty");
+            FileChannel ch = FileChannel.open(tty, opts);
+            return t.process.fds.install(new HostFile(ch, tty, "/dev/tty", status, false, true), 0, cloexec);
+        } catch (IOException | RuntimeException e) {
+            return -Errno.ENXIO;
+        }
     }
 
     private long openHost(GuestThread t, Path h, String guestPath, FileSystemView.Resolved r, int flags, int mode, int status,
@@ -180,15 +209,24 @@ final class FileCalls {
         return 0;
     }
 
+    /**
+     * How much one read may move: up to {@link #MAX_IO}; from pipes and terminals at most a
+     * pipe's capacity, which is about all such a read returns at once anyway (a short read is
+     * theirs to give), so that `cat` asking for 16 MiB costs a 64 KiB buffer, not a 1 MiB one.
+     */
+    static int transferSize(OpenFile f, long count) {
+        return (int) Math.min(count, f.shortReads() ? Pipe.CAPACITY : MAX_IO);
+    }
+
     long read(GuestThread t, int fd, long buf, long count) throws ErrnoException {
         OpenFile f = paths.file(t, fd);
         try {
             if (count < 0) {
                 return -Errno.EINVAL;
             }
-            int n = (int) Math.min(count, MAX_IO);
-            byte[] tmp = new byte[n];
-            long r = f.read(ByteBuffer.wrap(tmp), t, true);
+            int n = transferSize(f, count);
+            byte[] tmp = t.scratch(n);
+            long r = f.read(ByteBuffer.wrap(tmp, 0, n), t, true);
             if (r > 0) {
                 t.process.as.writeBytes(buf, tmp, 0, (int) r);
             }
@@ -205,8 +243,9 @@ final class FileCalls {
                 return -Errno.EINVAL;
             }
             int n = (int) Math.min(count, MAX_IO);
-            byte[] tmp = t.process.as.readBytes(buf, n);
-            return f.write(ByteBuffer.wrap(tmp), t);
+            byte[] tmp = t.scratch(n);
+            t.process.as.readBytes(buf, tmp, 0, n);
+            return f.write(ByteBuffer.wrap(tmp, 0, n), t);
         } finally {
             f.release();
         }
@@ -218,8 +257,9 @@ final class FileCalls {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
             }
-            byte[] tmp = new byte[(int) Math.min(count, MAX_IO)];
-            long r = f.pread(ByteBuffer.wrap(tmp), off);
+            int n = (int) Math.min(count, MAX_IO);
+            byte[] tmp = t.scratch(n);
+            long r = f.pread(ByteBuffer.wrap(tmp, 0, n), off);
             if (r > 0) {
                 t.process.as.writeBytes(buf, tmp, 0, (int) r);
             }
@@ -235,8 +275,10 @@ final class FileCalls {
             if (count < 0 || off < 0) {
                 return -Errno.EINVAL;
             }
-            byte[] tmp = t.process.as.readBytes(buf, (int) Math.min(count, MAX_IO));
-            return f.pwrite(ByteBuffer.wrap(tmp), off);
+            int n = (int) Math.min(count, MAX_IO);
+            byte[] tmp = t.scratch(n);
+            t.process.as.readBytes(buf, tmp, 0, n);
+            return f.pwrite(ByteBuffer.wrap(tmp, 0, n), off);
         } finally {
             f.release();
         }
@@ -272,8 +314,9 @@ final class FileCalls {
         }
         OpenFile f = paths.file(t, fd);
         try {
-            byte[] tmp = new byte[(int) Math.min(total, MAX_IO)];
-            long r = off < 0 ? f.read(ByteBuffer.wrap(tmp), t, true) : f.pread(ByteBuffer.wrap(tmp), off);
+            int size = off < 0 ? transferSize(f, total) : (int) Math.min(total, MAX_IO);
+            byte[] tmp = t.scratch(size);
+            long r = off < 0 ? f.read(ByteBuffer.wrap(tmp, 0, size), t, true) : f.pread(ByteBuffer.wrap(tmp, 0, size), off);
             if (r <= 0) {
                 return r;
             }
@@ -298,10 +341,11 @@ final class FileCalls {
         for (long[] e : v) {
             total += e[1];
         }
-        byte[] tmp = new byte[(int) Math.min(total, MAX_IO)];
+        int size = (int) Math.min(total, MAX_IO);
+        byte[] tmp = t.scratch(size);
         int done = 0;
         for (long[] e : v) {
-            int n = (int) Math.min(e[1], tmp.length - done);
+            int n = (int) Math.min(e[1], size - done);
             if (n <= 0) {
                 break;
             }
@@ -310,7 +354,7 @@ final class FileCalls {
         }
         OpenFile f = paths.file(t, fd);
         try {
-            return off < 0 ? f.write(ByteBuffer.wrap(tmp), t) : f.pwrite(ByteBuffer.wrap(tmp), off);
+            return off < 0 ? f.write(ByteBuffer.wrap(tmp, 0, size), t) : f.pwrite(ByteBuffer.wrap(tmp, 0, size), off);
         } finally {
             f.release();
         }
@@ -457,6 +501,45 @@ final class FileCalls {
         return 0;
     }
 
+    /**
+     * The terminal's job-control ioctls (tty_ioctl(4)): HV's terminal is the controlling terminal
+     * of the session HV was started in; a process that left it (setsid) gets ENOTTY. TIOCSPGRP
+     * makes a process group of that session the foreground one (EPERM for a group that does not
+     * exist there). Background groups are not stopped on terminal access (no SIGTTIN/SIGTTOU).
+     */
+    private long jobControl(GuestThread t, int req, long arg) {
+        synchronized (k.tree) {
+            GuestProcess p = t.process;
+            if (p.sid != Kernel.INVOKING_SESSION) {
+                return req == TIOCSCTTY ? -Errno.EPERM : -Errno.ENOTTY;
+            }
+            switch (req) {
+                case TIOCGPGRP -> {
+                    t.process.as.writeInt(arg, k.foregroundPgrp);
+                    return 0;
+                }
+                case TIOCGSID -> {
+                    t.process.as.writeInt(arg, p.sid);
+                    return 0;
+                }
+                case TIOCSPGRP -> {
+                    int pgrp = t.process.as.readInt(arg);
+                    if (pgrp < 0) {
+                        return -Errno.EINVAL;
+                    }
+                    if (!k.syscalls.process.groupInSession(pgrp, p.sid)) {
+                        return -Errno.EPERM;
+                    }
+                    k.foregroundPgrp = pgrp;
+                    return 0;
+                }
+                default -> {
+                    return 0; // TIOCSCTTY: already ours; TIOCNOTTY: accepted (nothing to detach on the host)
+                }
+            }
+        }
+    }
+
     long ioctl(GuestThread t, int fd, long req, long arg) throws ErrnoException {
         OpenFile f = paths.file(t, fd);
         try {
@@ -485,17 +568,16 @@ final class FileCalls {
                     t.process.as.writeBytes(arg, Termios.defaults(), 0, Termios.SIZE);
                     return 0;
                 }
-                case TCSETS, TCSETSW, TCSETSF, TIOCSWINSZ, TIOCSPGRP -> {
+                case TCSETS, TCSETSW, TCSETSF, TIOCSWINSZ -> {
                     return 0;
+                }
+                case TIOCSPGRP, TIOCGPGRP, TIOCGSID, TIOCSCTTY, TIOCNOTTY -> {
+                    return jobControl(t, r, arg);
                 }
                 case TIOCGWINSZ -> {
                     ByteBuffer b = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
                     b.putShort((short) envInt("LINES", 24)).putShort((short) envInt("COLUMNS", 80));
                     t.process.as.writeBytes(arg, b.array(), 0, 8);
-                    return 0;
-                }
-                case TIOCGPGRP -> {
-                    t.process.as.writeInt(arg, t.process.pgid);
                     return 0;
                 }
                 default -> {
@@ -588,10 +670,10 @@ final class FileCalls {
         try {
             OpenFile out = paths.file(t, outFd);
             try {
-                byte[] tmp = new byte[(int) Math.min(Math.max(count, 0), MAX_IO)];
-                long r;
                 long inOff = inOffPtr != 0 ? t.process.as.readLong(inOffPtr) : -1;
-                r = inOff >= 0 ? in.pread(ByteBuffer.wrap(tmp), inOff) : in.read(ByteBuffer.wrap(tmp), t, true);
+                int n = inOff >= 0 ? (int) Math.min(Math.max(count, 0), MAX_IO) : transferSize(in, Math.max(count, 0));
+                byte[] tmp = t.scratch(n);
+                long r = inOff >= 0 ? in.pread(ByteBuffer.wrap(tmp, 0, n), inOff) : in.read(ByteBuffer.wrap(tmp, 0, n), t, true);
                 if (r <= 0) {
                     return r;
                 }

@@ -59,7 +59,7 @@ final class GuestPaths {
     }
 
     /** HV's own files: /proc/self/exe, /proc/self/fd/N, /dev/std*, and under a sysroot the /dev devices. */
-    sealed interface Special permits Exe, FdAlias, Device, Generated {
+    sealed interface Special permits Exe, FdAlias, Device, Generated, Tty {
     }
 
     record Exe(Path host, String guestPath) implements Special {
@@ -72,6 +72,10 @@ final class GuestPaths {
     }
 
     /** One of HV's /proc files, generated now. */
+    /** /dev/tty: the controlling terminal, which is HV's own when one of its standard streams is a terminal. */
+    record Tty() implements Special {
+    }
+
     record Generated(byte[] content) implements Special {
     }
 
@@ -106,6 +110,9 @@ final class GuestPaths {
             }
             case "/dev/stderr" -> {
                 return new FdAlias(2);
+            }
+            case "/dev/tty" -> {
+                return new Tty();
             }
             default -> {
             }
@@ -154,6 +161,7 @@ final class GuestPaths {
                 case Device d -> DeviceFile.statOf(d.kind());
                 case Exe e -> follow ? statHost(e.host(), true) : FileStat.synthetic(FileStat.S_IFLNK | 0777, 0, 2, k.uid, k.gid);
                 case Generated g -> GeneratedFile.statOf(k.uid, k.gid);
+                case Tty y -> FileStat.synthetic(FileStat.S_IFCHR | 0666, FileStat.makedev(5, 0), 5, 0, 0);
             };
         }
         FileSystemView.Resolved r = resolve(t, dirfd, path, follow);

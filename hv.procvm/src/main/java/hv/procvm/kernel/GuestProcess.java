@@ -27,6 +27,8 @@ final class GuestProcess {
     int waitStatus;
     /** The signal the parent gets when this process ends (clone's CSIGNAL bits; SIGCHLD after fork). */
     int exitSignal = Signals.SIGCHLD;
+    /** The process has called execve since fork (setpgid on it from its parent is then EACCES). */
+    boolean execed;
 
     // --- resources
     volatile AddressSpace as;

@@ -41,6 +41,9 @@ final class GuestThread implements Waiter {
     /** The mask sigsuspend replaced: restored by the handler's sigreturn, or right away if no handler runs. */
     long maskToRestore = -1;
 
+    /** The system calls' transfer buffer (read/write/sendfile), kept between calls. */
+    private byte[] scratch = new byte[0];
+
     // --- thread bookkeeping
     long clearChildTid;
     long robustList;
@@ -78,6 +81,17 @@ final class GuestThread implements Waiter {
             cpu.codeChanged();
         }
     };
+
+    /**
+     * A buffer of at least {@code n} bytes for one system call's data, reused by the next call (a
+     * new array per call meant zeroing up to 1 MiB, often for a few bytes). Owning thread only.
+     */
+    byte[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, Math.min(2 * scratch.length, FileCalls.MAX_IO))];
+        }
+        return scratch;
+    }
 
     /** Points the hart at the process's (possibly new) address space. Owning thread, or before start. */
     void activate(AddressSpace as) {
@@ -280,6 +294,24 @@ final class GuestThread implements Waiter {
         }
         restartPending = false;
         if (maskToRestore != -1) {
+            blocked = maskToRestore;
+            maskToRestore = -1;
+        }
+    }
+
+    /**
+     * ppoll, pselect6, epoll_pwait: {@code mask} replaces the signal mask for the duration of the
+     * wait. {@link #endTemporaryMask} puts the old one back, unless the wait was interrupted: then
+     * the handler runs with the temporary mask in force and its sigreturn restores the old one (as
+     * Linux's restore_saved_sigmask_unless does).
+     */
+    void beginTemporaryMask(long mask) {
+        maskToRestore = blocked;
+        blocked = mask & ~Signals.UNBLOCKABLE;
+    }
+
+    void endTemporaryMask(boolean interrupted) {
+        if (!interrupted && maskToRestore != -1) {
             blocked = maskToRestore;
             maskToRestore = -1;
         }

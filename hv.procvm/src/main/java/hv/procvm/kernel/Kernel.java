@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -35,6 +36,29 @@ public final class Kernel {
     final VcpuFactory cpus;
     final Futexes futexes = new Futexes();
     final Syscalls syscalls;
+    /**
+     * The session HV was started in (reported as 1, like the first process's parent): HV's
+     * standard streams, when they are a terminal, are this session's controlling terminal.
+     */
+    static final int INVOKING_SESSION = 1;
+    /** The controlling terminal's foreground process group (tcgetpgrp/tcsetpgrp; guarded by {@link #tree}). */
+    int foregroundPgrp;
+
+    /** Whether one of HV's own standard streams is a terminal: then /dev/tty is the guest's controlling terminal. */
+    boolean hasTerminal() {
+        for (OpenFile f : stdio) {
+            if (f.isTerminal()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Parsed programs of recent execve calls. */
+    final ImageCache images = new ImageCache();
+    /** Loaded images of recent execve calls, as address spaces to fork from. */
+    final ImageTemplates templates = new ImageTemplates(this);
+
     /** Guards the process tree (parent/children/zombies) and is the monitor wait4 sleeps on. */
     final Object tree = new Object();
     final int uid;
@@ -106,6 +130,16 @@ public final class Kernel {
         diag.println("[strace] " + line);
     }
 
+    /**
+     * Reports a missing facility once per {@code key} (a negative key, so it never collides with a
+     * call number): e.g. all inotify calls share one "not supported" line.
+     */
+    void reportOnce(long key, String message) {
+        if (reported.add(key)) {
+            diag(message);
+        }
+    }
+
     /** Reports an unimplemented system call, once per number. */
     void reportUnimplemented(long nr) {
         if (reported.add(nr)) {
@@ -171,6 +205,10 @@ public final class Kernel {
      */
     public void start(String program, List<String> args, List<String> env, String cwd) throws ElfException, IOException {
         GuestProcess p = new GuestProcess(this, newPid());
+        // As a shell with job control starts a command: the leader of its own process group, in
+        // the session of whoever started HV (not a session leader), and in the terminal's foreground.
+        p.sid = INVOKING_SESSION;
+        foregroundPgrp = p.pgid;
         p.cwd = cwd;
         FdTable fds = new FdTable();
         for (int i = 0; i < stdio.length; i++) {
@@ -218,6 +256,9 @@ public final class Kernel {
                 }
             }
         }
+        if (threads.isEmpty()) {
+            templates.clear(); // their frames too: frames-in-use then shows leaks only
+        }
     }
 
     /** Whether every guest thread has stopped. */
@@ -255,9 +296,10 @@ public final class Kernel {
         threads.remove(t.tid);
         instructions.addAndGet(t.cpu.instret());
         if (statsEnabled) {
+            guestCpuNanos.addAndGet(Clocks.currentThreadCpuNanos());
             hartStats.append("thread ").append(t.tid).append(": ").append(t.cpu.statsLine()).append('\n');
         }
-        t.cpu.close();
+        cpus.release(t.cpu);
         if (!p.threads.isEmpty()) {
             if (!p.exiting) {
                 return;
@@ -388,12 +430,16 @@ public final class Kernel {
         }
         sb.append('\n');
         sb.append("instructions=").append(instructions.get()).append('\n');
+        sb.append(images.stats()).append("; ").append(templates.stats()).append('\n');
+        sb.append(Clocks.jvmCosts(guestCpuNanos.get())).append('\n');
         sb.append(hartStats);
         return sb.toString();
     }
 
     /** Per-hart counters of threads that have ended (for --stats). */
     private final StringBuffer hartStats = new StringBuffer();
+    /** CPU time of the host threads of ended guest threads (--stats). */
+    private final AtomicLong guestCpuNanos = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong instructions = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean statsEnabled;
 

@@ -3,15 +3,20 @@ package hv.procvm.kernel;
 import hv.procvm.fs.Errno;
 import hv.procvm.fs.ErrnoException;
 import hv.procvm.fs.OpenFile;
+import hv.procvm.fs.Readiness;
 import hv.procvm.mem.AddressSpace;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * ppoll and pselect6: readiness comes from each file's poll(); when nothing is ready the thread
- * re-checks every few milliseconds (pipes and host streams share no wake-up source), interruptibly.
+ * sleeps until an in-JVM file's readiness changes ({@link Readiness}) or a few milliseconds pass
+ * (host streams have no wake-up source), interruptibly. The optional signal mask replaces the
+ * thread's for the duration of the call.
  */
 final class PollCalls {
+    /** Re-check readiness at least this often: host streams (stdin) have no wake-up of their own. */
+    private static final long HOST_RECHECK_NANOS = 5_000_000L;
 
     /** A timespec pointer as nanoseconds; -1 for NULL (wait forever). */
     static long timeout(GuestThread t, long tsPtr) throws ErrnoException {
@@ -26,17 +31,34 @@ final class PollCalls {
         return sec > Long.MAX_VALUE / 2_000_000_000L ? Long.MAX_VALUE / 2 : sec * 1_000_000_000L + nsec;
     }
 
-    long ppoll(GuestThread t, long fdsPtr, long nfds, long tsPtr) throws ErrnoException {
+    long ppoll(GuestThread t, long fdsPtr, long nfds, long tsPtr, long maskPtr, long maskSize) throws ErrnoException {
         if (nfds < 0 || nfds > 4096) {
             return -Errno.EINVAL;
         }
         long timeout = timeout(t, tsPtr);
+        if (maskPtr == 0) {
+            return ppollMasked(t, fdsPtr, nfds, timeout);
+        }
+        if (maskSize != 8) {
+            return -Errno.EINVAL;
+        }
+        t.beginTemporaryMask(t.process.as.readLong(maskPtr));
+        long r = 0;
+        try {
+            r = ppollMasked(t, fdsPtr, nfds, timeout);
+            return r;
+        } finally {
+            t.endTemporaryMask(r == -Errno.ERESTARTSYS);
+        }
+    }
+
+    private long ppollMasked(GuestThread t, long fdsPtr, long nfds, long timeout) throws ErrnoException {
         long deadline = System.nanoTime() + timeout;
         AddressSpace as = t.process.as;
         byte[] raw = as.readBytes(fdsPtr, (int) nfds * 8);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        Object idle = new Object();
         while (true) {
+            long seen = Readiness.sequence();
             int ready = 0;
             for (int i = 0; i < nfds; i++) {
                 int fd = b.getInt(i * 8);
@@ -60,26 +82,48 @@ final class PollCalls {
                 as.writeBytes(fdsPtr, raw, 0, raw.length);
                 return ready;
             }
-            if (!t.await(idle, () -> false, 5_000_000L)) {
+            long wait = timeout < 0 ? HOST_RECHECK_NANOS : Math.min(deadline - System.nanoTime(), HOST_RECHECK_NANOS);
+            if (!Readiness.await(t, seen, Math.max(wait, 1))) {
                 t.restartAllowed = false;
                 return -Errno.ERESTARTSYS;
             }
         }
     }
 
-    long pselect6(GuestThread t, int nfds, long readPtr, long writePtr, long exceptPtr, long tsPtr) throws ErrnoException {
+    long pselect6(GuestThread t, int nfds, long readPtr, long writePtr, long exceptPtr, long tsPtr, long sigPtr)
+            throws ErrnoException {
         if (nfds < 0 || nfds > hv.procvm.fs.FdTable.MAX_FDS) {
             return -Errno.EINVAL;
         }
         long timeout = timeout(t, tsPtr);
+        // The sixth argument points at { const sigset_t *ss; size_t ss_len; } (pselect6's ABI).
+        long maskPtr = sigPtr == 0 ? 0 : t.process.as.readLong(sigPtr);
+        if (maskPtr == 0) {
+            return pselectMasked(t, nfds, readPtr, writePtr, exceptPtr, timeout);
+        }
+        if (t.process.as.readLong(sigPtr + 8) != 8) {
+            return -Errno.EINVAL;
+        }
+        t.beginTemporaryMask(t.process.as.readLong(maskPtr));
+        long r = 0;
+        try {
+            r = pselectMasked(t, nfds, readPtr, writePtr, exceptPtr, timeout);
+            return r;
+        } finally {
+            t.endTemporaryMask(r == -Errno.ERESTARTSYS);
+        }
+    }
+
+    private long pselectMasked(GuestThread t, int nfds, long readPtr, long writePtr, long exceptPtr, long timeout)
+            throws ErrnoException {
         long deadline = System.nanoTime() + timeout;
         AddressSpace as = t.process.as;
         int words = (nfds + 63) / 64;
         long[] rin = readSet(as, readPtr, words);
         long[] win = readSet(as, writePtr, words);
         long[] ein = readSet(as, exceptPtr, words);
-        Object idle = new Object();
         while (true) {
+            long seen = Readiness.sequence();
             long[] rout = new long[words];
             long[] wout = new long[words];
             int ready = 0;
@@ -112,7 +156,8 @@ final class PollCalls {
                 writeSet(as, exceptPtr, new long[words]);
                 return ready;
             }
-            if (!t.await(idle, () -> false, 5_000_000L)) {
+            long wait = timeout < 0 ? HOST_RECHECK_NANOS : Math.min(deadline - System.nanoTime(), HOST_RECHECK_NANOS);
+            if (!Readiness.await(t, seen, Math.max(wait, 1))) {
                 t.restartAllowed = false;
                 return -Errno.ERESTARTSYS;
             }

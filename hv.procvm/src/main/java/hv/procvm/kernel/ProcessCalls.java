@@ -206,6 +206,9 @@ final class ProcessCalls {
         if (!borrowed) {
             old.destroy();
         }
+        synchronized (k.tree) {
+            p.execed = true;
+        }
         p.fds.closeOnExec();
         p.resetCaughtActions();
         t.altStackFlags = SignalFrames.SS_DISABLE;
@@ -405,6 +408,12 @@ final class ProcessCalls {
         }
     }
 
+    /**
+     * setpgid(2) with its POSIX checks: the target is the caller or one of its children (ESRCH),
+     * a child that has not exec'd yet (EACCES), not a session leader and in the caller's session
+     * (EPERM); the group joined is the target's own new group or an existing one of the caller's
+     * session (EPERM otherwise).
+     */
     long setpgid(GuestThread t, int pid, int pgid) {
         if (pgid < 0) {
             return -Errno.EINVAL;
@@ -414,12 +423,33 @@ final class ProcessCalls {
             return -Errno.ESRCH;
         }
         synchronized (k.tree) {
-            if (p != t.process && p.parent != t.process) {
+            GuestProcess self = t.process;
+            if (p != self && p.parent != self) {
                 return -Errno.ESRCH;
             }
-            p.pgid = pgid == 0 ? p.pid : pgid;
+            if (p != self && p.execed) {
+                return -Errno.EACCES;
+            }
+            if (p.sid == p.pid || p.sid != self.sid) {
+                return -Errno.EPERM;
+            }
+            int group = pgid == 0 ? p.pid : pgid;
+            if (group != p.pid && !groupInSession(group, self.sid)) {
+                return -Errno.EPERM;
+            }
+            p.pgid = group;
             return 0;
         }
+    }
+
+    /** Whether a live process of session {@code sid} leads or belongs to group {@code pgid} (caller holds tree). */
+    boolean groupInSession(int pgid, int sid) {
+        for (GuestProcess q : k.allProcesses()) {
+            if (q.pgid == pgid && q.sid == sid && !q.zombie) {
+                return true;
+            }
+        }
+        return false;
     }
 
     long getsid(GuestThread t, int pid) {

@@ -144,13 +144,12 @@ final class ProgramLoader {
         if (head.length >= 2 && head[0] == '#' && head[1] == '!') {
             return loadScript(k, p, file, head, argv, envp, depth);
         }
-        byte[] data;
+        ElfFile elf;
         try {
-            data = Files.readAllBytes(file.host());
+            elf = k.images.load(file.host());
         } catch (IOException e) {
             throw new ErrnoException(Errno.of(e));
         }
-        ElfFile elf = ElfFile.parse(data);
         ElfFile interp = null;
         String interpName = null;
         if (elf.interpreter().isPresent()) {
@@ -166,20 +165,35 @@ final class ProgramLoader {
                         + (k.fs.jailed() ? " in the sysroot" : " (a dynamically linked program needs --sysroot)"));
             }
             try {
-                interp = ElfFile.parse(Files.readAllBytes(ih));
+                interp = k.images.load(ih);
             } catch (IOException e) {
                 throw new ErrnoException(Errno.of(e));
             } catch (ElfException e) {
                 throw new ElfException("ELF interpreter " + interpName + ": " + e.getMessage());
             }
         }
-        AddressSpace as = k.newAddressSpace();
+        String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
+        String mapName = FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath()));
+        final ElfFile program = elf;
+        final ElfFile interpreter = interp;
+        final String iname = interpName;
+        ImageTemplates.Instance made = k.templates.instantiate(elf, interp, mapName, interpName, () -> {
+            AddressSpace t = k.newAddressSpace();
+            try {
+                ElfLoader.prepareLayout(t);
+                ElfLoader.Mapped m = ElfLoader.loadProgram(t, program, mapName);
+                ElfLoader.Mapped i = interpreter == null ? null : ElfLoader.loadInterpreter(t, interpreter, iname);
+                mapTrampoline(t);
+                return new ImageTemplates.Template(t, m, i);
+            } catch (ElfException | RuntimeException e) {
+                t.destroy();
+                throw e;
+            }
+        });
+        AddressSpace as = made.as();
         try {
-            ElfLoader.prepareLayout(as);
-            String name = file.host().getFileName() == null ? "program" : file.host().getFileName().toString();
-            ElfLoader.Mapped main = ElfLoader.loadProgram(as, elf, FileSystemView.normalize(FileSystemView.absolute(p.cwd, file.guestPath())));
-            ElfLoader.Mapped im = interp == null ? null : ElfLoader.loadInterpreter(as, interp, interpName);
-            mapTrampoline(as);
+            ElfLoader.Mapped main = made.main();
+            ElfLoader.Mapped im = made.interp();
             byte[] random = new byte[16];
             HostRandom.fill(random);
             byte[] execfn = file.guestPath().getBytes(StandardCharsets.UTF_8);
@@ -189,7 +203,7 @@ final class ProgramLoader {
             String comm = name.length() > 15 ? name.substring(0, 15) : name;
             return new Loaded(as, im != null ? im.entry() : main.entry(), sp, file.guestPath(), file.host(), comm,
                     ProcFiles.cmdline(argv));
-        } catch (ElfException | RuntimeException e) {
+        } catch (RuntimeException e) {
             as.destroy();
             throw e;
         }

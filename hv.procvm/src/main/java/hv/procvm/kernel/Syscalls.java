@@ -32,6 +32,7 @@ final class Syscalls {
     final ProcessCalls process;
     final SignalCalls signals;
     final InfoCalls info;
+    final EventCalls events;
 
     Syscalls(Kernel k) {
         this.k = k;
@@ -43,6 +44,7 @@ final class Syscalls {
         this.process = new ProcessCalls(k);
         this.signals = new SignalCalls(k);
         this.info = new InfoCalls(k);
+        this.events = new EventCalls(k);
     }
 
     void dispatch(GuestThread t) {
@@ -136,8 +138,17 @@ final class Syscalls {
             case FALLOCATE -> files.fallocate(t, fd, (int) a1, a2, a3);
             case SENDFILE -> files.sendfile(t, (int) a0, (int) a1, a2, a3);
             case COPY_FILE_RANGE -> files.copyFileRange(t, (int) a0, a1, (int) a2, a3, a4);
-            case PPOLL -> poll.ppoll(t, a0, a1, a2);
-            case PSELECT6 -> poll.pselect6(t, (int) a0, a1, a2, a3, a4);
+            case PPOLL -> poll.ppoll(t, a0, a1, a2, a3, a4);
+            case PSELECT6 -> poll.pselect6(t, (int) a0, a1, a2, a3, a4, a5);
+            // --- event descriptors
+            case EVENTFD2 -> events.eventfd2(t, a0, (int) a1);
+            case EPOLL_CREATE1 -> events.epollCreate1(t, (int) a0);
+            case EPOLL_CTL -> events.epollCtl(t, (int) a0, (int) a1, (int) a2, a3);
+            case EPOLL_PWAIT -> events.epollPwait(t, (int) a0, a1, (int) a2, EventCalls.millis((int) a3), a4, a5);
+            case EPOLL_PWAIT2 -> events.epollPwait(t, (int) a0, a1, (int) a2, PollCalls.timeout(t, a3), a4, a5);
+            case INOTIFY_INIT1, INOTIFY_ADD_WATCH, INOTIFY_RM_WATCH -> events.inotify(nr);
+            case SHMGET, SEMGET, MSGGET -> events.sysv(nr, a0, nr == MSGGET ? a1 : a2); // the flags argument
+            case SHMCTL, SHMAT, SHMDT, SEMCTL, SEMOP, SEMTIMEDOP, MSGCTL, MSGSND, MSGRCV -> events.sysv(nr, 0, 0);
             case MKNODAT -> -Errno.EPERM;
             case GETXATTR, LGETXATTR, FGETXATTR -> -Errno.ENODATA;
             case LISTXATTR, LLISTXATTR, FLISTXATTR -> 0;

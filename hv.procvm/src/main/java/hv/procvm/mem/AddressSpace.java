@@ -358,12 +358,37 @@ public final class AddressSpace {
         for (Vma v : vmas.subMap(start, true, end, false).values()) {
             v.prot = prot;
         }
-        forEachLeaf(start, end, (va, slot, pte) -> setPte(slot, leaf(ptePa(pte), prot)));
+        forEachLeaf(start, end, (va, slot, pte) -> {
+            long pa = ptePa(pte);
+            if ((prot & Prot.WRITE) != 0 && vmaAt(va).kind == Vma.PRIVATE) {
+                pa = unshare(pa);
+            }
+            setPte(slot, leaf(pa, prot));
+        });
         shootdown();
         if ((prot & Prot.EXEC) != 0) {
             codeChanged();
         }
         return true;
+    }
+
+    /**
+     * A private page about to become writable must not share its frame: read-only private pages
+     * share frames with forked children and with the program image they were loaded from
+     * ({@link #fork}), so the writer gets its own copy first (a copy-on-write done eagerly, at
+     * the mprotect). Returns the frame the page should use.
+     */
+    private long unshare(long pa) {
+        if (pages.refCount(pa) <= 1) {
+            return pa;
+        }
+        long copy = pages.allocate();
+        if (copy < 0) {
+            throw new OutOfGuestMemoryException();
+        }
+        pages.copyFrame(pa, copy);
+        pages.release(pa);
+        return copy;
     }
 
     /**
@@ -589,7 +614,16 @@ public final class AddressSpace {
             if (v == null || (!ignoreProt && !allows(v.prot, access))) {
                 throw new BadAddressException(va);
             }
-            return pages.offset(populate(pageDown(va), v.prot)) + (va & (PAGE - 1));
+            long pa = populate(pageDown(va), v.prot);
+            if (ignoreProt && access == STORE && v.kind == Vma.PRIVATE && pages.refCount(pa) > 1) {
+                // The loader writing a read-only page whose frame is shared: write a copy.
+                long own = unshare(pa);
+                long s = leafSlot(pageDown(va), false);
+                setPte(s, (getPte(s) & ~(PPN_MASK << 10)) | ((own >>> 12) << 10));
+                shootdown();
+                pa = own;
+            }
+            return pages.offset(pa) + (va & (PAGE - 1));
         }
     }
 
@@ -705,8 +739,10 @@ public final class AddressSpace {
     // ------------------------------------------------------------------ fork
 
     /**
-     * A copy of this address space for a forked child: private pages are copied (eagerly; the
-     * child usually execs soon, and only present pages are copied), shared ones are shared.
+     * A copy of this address space for a forked child: writable private pages are copied (eagerly;
+     * the child usually execs soon, and only present pages are copied); shared pages and
+     * read-only private pages (program text and constants) share their frames, which stay
+     * unwritten: making such a page writable copies it first ({@link #protect}).
      */
     public synchronized AddressSpace fork(int childAsid) {
         for (Vma v : vmas.values()) {
@@ -727,7 +763,7 @@ public final class AddressSpace {
             Vma v = vmaAt(va);
             long pa = ptePa(pte);
             long childPa;
-            if (v != null && v.kind == Vma.SHARED) {
+            if (v != null && (v.kind == Vma.SHARED || (v.prot & Prot.WRITE) == 0)) {
                 pages.retain(pa);
                 childPa = pa;
             } else {

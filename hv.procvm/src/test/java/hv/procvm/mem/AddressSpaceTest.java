@@ -30,9 +30,13 @@ class AddressSpaceTest {
 
     /** An independent Sv39 walk: the leaf PTE for va, or 0. */
     private long walk(long va) {
-        long satp = as.satp();
+        assertEquals(7, (as.satp() >>> 44) & 0xffff, "ASID");
+        return walk(as, va);
+    }
+
+    private long walk(AddressSpace space, long va) {
+        long satp = space.satp();
         assertEquals(8, satp >>> 60, "Sv39 mode");
-        assertEquals(7, (satp >>> 44) & 0xffff, "ASID");
         long table = (satp & ((1L << 44) - 1)) << 12;
         for (int level = 2; level >= 0; level--) {
             long vpn = (va >>> (12 + 9 * level)) & 0x1ff;
@@ -52,6 +56,10 @@ class AddressSpaceTest {
 
     private long frameOf(long va) {
         return ((walk(va) >>> 10) & ((1L << 44) - 1)) << 12;
+    }
+
+    private long frameOf(AddressSpace space, long va) {
+        return ((walk(space, va) >>> 10) & ((1L << 44) - 1)) << 12;
     }
 
     @Test
@@ -162,6 +170,33 @@ class AddressSpaceTest {
         assertEquals(20, as.readInt(0x20000), "shared: the same frame");
         child.destroy();
         assertEquals(20, as.readInt(0x20000), "the parent keeps the shared frame");
+    }
+
+    @Test
+    void forkSharesReadOnlyPagesUntilOneSideMakesThemWritable() {
+        as.map(0x10000, 0x12000, Prot.READ | Prot.EXEC, Vma.PRIVATE, "text");
+        as.poke(0x10000, new byte[] {1, 2, 3, 4}, 0, 4);
+        as.poke(0x11000, new byte[] {5, 6, 7, 8}, 0, 4);
+        long text = frameOf(0x10000);
+        AddressSpace child = as.fork(8);
+        assertEquals(text, frameOf(child, 0x10000), "read-only: the same frame");
+        assertEquals(2, pages.refCount(text));
+
+        assertTrue(child.protect(0x10000, 0x11000, Prot.RW));
+        assertTrue(frameOf(child, 0x10000) != text, "made writable: the child got its own copy");
+        assertEquals(0x04030201, child.readInt(0x10000), "with the same contents");
+        child.writeInt(0x10000, 99);
+        assertEquals(0x04030201, as.readInt(0x10000), "the parent's page is untouched");
+        assertEquals(1, pages.refCount(text));
+
+        long second = frameOf(0x11000);
+        as.poke(0x11000, new byte[] {9}, 0, 1); // the loader writing a shared read-only page
+        assertEquals(0x08070609, as.readInt(0x11000));
+        assertEquals(0x08070605, child.readInt(0x11000), "the child still sees the original");
+        assertTrue(frameOf(0x11000) != second);
+        child.destroy();
+        as.destroy();
+        assertEquals(0, pages.framesInUse(), "every shared frame released exactly once");
     }
 
     @Test

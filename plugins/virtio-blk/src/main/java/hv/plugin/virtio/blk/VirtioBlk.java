@@ -8,12 +8,11 @@ import hv.api.state.StateWriter;
 import hv.devices.queues.DeviceWorker;
 import hv.devices.queues.Signal;
 import hv.devices.virtio.DescriptorChain;
-import hv.devices.virtio.VirtioContext;
-import hv.devices.virtio.VirtioDevice;
 import hv.devices.virtio.VirtioDeviceIds;
 import hv.devices.virtio.VirtioError;
 import hv.devices.virtio.VirtioFeatures;
 import hv.devices.virtio.Virtqueue;
+import hv.devices.virtio.WorkerBackedDevice;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * worker thread; data moves between the image and guest memory through bounds-checked slices
  * of guest RAM, with no intermediate copy.
  */
-final class VirtioBlk implements VirtioDevice {
+final class VirtioBlk extends WorkerBackedDevice {
 
     // Feature bits (5.2.3).
     static final long F_SIZE_MAX = VirtioFeatures.bit(1);
@@ -50,11 +49,10 @@ final class VirtioBlk implements VirtioDevice {
 
     private final DiskImage disk;
     private final byte[] serial;
-    private VirtioContext virtio;
-    private DeviceWorker worker;
     private Signal requestsAvailable;
 
     VirtioBlk(DiskImage disk, String serial) {
+        super("io", 16);
         this.disk = disk;
         this.serial = serial.getBytes(StandardCharsets.US_ASCII);
     }
@@ -96,15 +94,8 @@ final class VirtioBlk implements VirtioDevice {
     }
 
     @Override
-    public void attach(VirtioContext context) {
-        this.virtio = context;
-        this.worker = new DeviceWorker(context.name() + "-io", 16, context.logger());
+    protected void attachWorker(DeviceWorker worker) {
         this.requestsAvailable = worker.signal(this::serveRequests);
-    }
-
-    @Override
-    public void start() {
-        worker.start();
     }
 
     @Override
@@ -230,25 +221,7 @@ final class VirtioBlk implements VirtioDevice {
     }
 
     @Override
-    public void reset(Runnable done) {
-        if (!worker.post(done)) {
-            done.run();
-        }
-    }
-
-    @Override
-    public void pause() {
-        worker.pause();
-    }
-
-    @Override
-    public void resume() {
-        worker.resume();
-    }
-
-    @Override
-    public void close() {
-        worker.close();
+    protected void closeBackend() {
         disk.close();
     }
 

@@ -6,11 +6,10 @@ import hv.devices.console.ConsoleInput;
 import hv.devices.queues.DeviceWorker;
 import hv.devices.queues.Signal;
 import hv.devices.virtio.DescriptorChain;
-import hv.devices.virtio.VirtioContext;
-import hv.devices.virtio.VirtioDevice;
 import hv.devices.virtio.VirtioDeviceIds;
 import hv.devices.virtio.VirtioError;
 import hv.devices.virtio.Virtqueue;
+import hv.devices.virtio.WorkerBackedDevice;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,7 +21,7 @@ import java.nio.ByteBuffer;
  * receive buffers the driver has made available. A keystroke that finds no buffer waits in the
  * reader's queue until the driver adds one (its notify wakes the worker), so nothing is lost.
  */
-final class VirtioConsole implements VirtioDevice {
+final class VirtioConsole extends WorkerBackedDevice {
 
     static final int RECEIVEQ = 0;
     static final int TRANSMITQ = 1;
@@ -34,13 +33,12 @@ final class VirtioConsole implements VirtioDevice {
     private final boolean readInput;
     private final ConsoleInput input;
     private final byte[] buffer = new byte[4096]; // worker thread only
-    private VirtioContext virtio;
-    private DeviceWorker worker;
     private Signal receive;
     private Signal transmit;
     private boolean outputErrorLogged;
 
     VirtioConsole(DeviceContext context, boolean readInput) {
+        super("io", 16);
         this.context = context;
         this.readInput = readInput;
         this.input = new ConsoleInput(context.instanceName(), context.console(), 4096, this::inputArrived, context.logger());
@@ -77,16 +75,14 @@ final class VirtioConsole implements VirtioDevice {
     }
 
     @Override
-    public void attach(VirtioContext ctx) {
-        this.virtio = ctx;
-        this.worker = new DeviceWorker(ctx.name() + "-io", 16, ctx.logger());
+    protected void attachWorker(DeviceWorker worker) {
         this.receive = worker.signal(this::fillReceiveBuffers);
         this.transmit = worker.signal(this::sendOutput);
     }
 
     @Override
     public void start() {
-        worker.start();
+        super.start();
         if (readInput) {
             input.start();
         }
@@ -180,25 +176,7 @@ final class VirtioConsole implements VirtioDevice {
     }
 
     @Override
-    public void reset(Runnable done) {
-        if (!worker.post(done)) {
-            done.run();
-        }
-    }
-
-    @Override
-    public void pause() {
-        worker.pause();
-    }
-
-    @Override
-    public void resume() {
-        worker.resume();
-    }
-
-    @Override
-    public void close() {
+    protected void closeBackend() {
         input.close();
-        worker.close();
     }
 }

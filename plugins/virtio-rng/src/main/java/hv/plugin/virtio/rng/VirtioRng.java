@@ -4,11 +4,10 @@ import hv.api.device.GuestMemoryException;
 import hv.devices.queues.DeviceWorker;
 import hv.devices.queues.Signal;
 import hv.devices.virtio.DescriptorChain;
-import hv.devices.virtio.VirtioContext;
-import hv.devices.virtio.VirtioDevice;
 import hv.devices.virtio.VirtioDeviceIds;
 import hv.devices.virtio.VirtioError;
 import hv.devices.virtio.Virtqueue;
+import hv.devices.virtio.WorkerBackedDevice;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -18,15 +17,13 @@ import java.security.SecureRandom;
  * only raises a signal; the worker thread pops requests, fills their writable buffers with
  * random bytes and completes them, so SecureRandom never runs on a vCPU.
  */
-final class VirtioRng implements VirtioDevice {
+final class VirtioRng extends WorkerBackedDevice {
 
     /** At most this much entropy per request: a huge buffer must not stall the worker. */
     static final int MAX_PER_REQUEST = 64 * 1024;
     static final int QUEUE_SIZE = 64;
 
     private final SecureRandom random = new SecureRandom();
-    private VirtioContext virtio;
-    private DeviceWorker worker;
     private Signal requestsAvailable;
     private final byte[] chunk = new byte[4096]; // worker thread only
 
@@ -60,16 +57,13 @@ final class VirtioRng implements VirtioDevice {
         return 0;
     }
 
-    @Override
-    public void attach(VirtioContext context) {
-        this.virtio = context;
-        this.worker = new DeviceWorker(context.name() + "-rng", 16, context.logger());
-        this.requestsAvailable = worker.signal(this::serveRequests);
+    VirtioRng() {
+        super("rng", 16);
     }
 
     @Override
-    public void start() {
-        worker.start();
+    protected void attachWorker(DeviceWorker worker) {
+        this.requestsAvailable = worker.signal(this::serveRequests);
     }
 
     @Override
@@ -109,28 +103,5 @@ final class VirtioRng implements VirtioDevice {
             virtio.errors().report(VirtioError.BAD_REQUEST, e.getMessage());
         }
         return done;
-    }
-
-    /** Runs after any request in progress, on the worker: then nothing touches the queue. */
-    @Override
-    public void reset(Runnable done) {
-        if (!worker.post(done)) {
-            done.run(); // worker not running: nothing can be in flight
-        }
-    }
-
-    @Override
-    public void pause() {
-        worker.pause();
-    }
-
-    @Override
-    public void resume() {
-        worker.resume();
-    }
-
-    @Override
-    public void close() {
-        worker.close();
     }
 }
