@@ -38,6 +38,10 @@ final class DecodeCache {
         final byte[] snapshot = new byte[PAGE_BYTES];
         final MemorySegment snapshotSegment = MemorySegment.ofArray(snapshot);
         int generation;
+        /** Translated regions by entry index (null until the first one); see {@link Jit}. */
+        CompiledRegion[] regions;
+        /** Entries into each entry index counted by {@link Jit} (null until profiled). */
+        char[] heat;
         /** The RAM page's write generation when the snapshot was known equal to RAM. */
         int writeGeneration;
         /** Whether writeGeneration vouches for the snapshot (no store TLB mapped the page then). */
@@ -125,6 +129,8 @@ final class DecodeCache {
             if (MemorySegment.mismatch(ram, pageOffset, pageOffset + PAGE_BYTES, p.snapshotSegment, 0, PAGE_BYTES) >= 0) {
                 MemorySegment.copy(ram, pageOffset, p.snapshotSegment, 0, PAGE_BYTES);
                 Arrays.fill(p.code, 0, ENTRIES, 0L);
+                p.regions = null; // translated code goes with the decoded entries it came from
+                p.heat = null;
                 pagesCleared++;
             }
             p.generation = generation;

@@ -36,6 +36,12 @@ import java.util.concurrent.locks.LockSupport;
  * timers (every {@link #TIMER_CHECK_INTERVAL} instructions). Synchronous exceptions (memory faults,
  * illegal instructions, ecall) are thrown as the MMU's single preallocated {@link MemoryFault} and
  * caught once around the block, so the common path has no trap checks at all.
+ *
+ * <h2>JIT</h2>
+ * Hot code is translated to JVM bytecode ({@link Jit}): {@code loop} counts entries into block starts
+ * and runs a translated region ({@link CompiledRegion}) when it reaches an entry marked
+ * {@link Op#JIT_REGION}; regions leave registers, pc and the instruction count exactly as the
+ * interpreter would, also on a trap. {@link HartConfig#jitThreshold()} 0 turns it off.
  */
 public final class Hart {
     // --- privilege levels (privileged spec 1.2) ---
@@ -100,11 +106,15 @@ public final class Hart {
     private final long[] crossScratch = new long[3];
     private final Link link = new Link();
     private final long[] exitCounts = new long[ExitReason.values().length];
+    /** The translator (null when the JIT is off), its exit counters by kind, and a faulting region's count. */
+    final Jit jit;
+    final long[] jitExits = new long[RegionEmitter.EXIT_KINDS];
+    long jitFaultCount;
 
     // The MMU's active load/store TLB arrays and RAM, so the interpreter inlines a TLB hit
     // (refreshed whenever the MMU context or satp changes: see refreshTlb()).
-    private long[] ldTlb, stTlb;
-    private final MemorySegment seg;
+    long[] ldTlb, stTlb; // package-private: RegionRuntime (translated code) does the same fast path
+    final MemorySegment seg;
     private static final java.lang.foreign.ValueLayout.OfLong LE_LONG =
             java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
@@ -130,8 +140,8 @@ public final class Hart {
     private DecodeCache.Page curPage;
 
     // asynchronous inputs
-    @SuppressWarnings("unused")
-    private volatile int attention;
+    /** Non-zero when another thread wants the hart at a block boundary (read by translated code too). */
+    volatile int attention;
     /** MSIP/MEIP/SEIP levels from devices, and SSIP requests (moved into mipSoft by the hart). */
     @SuppressWarnings("unused")
     private volatile long mipExt;
@@ -189,6 +199,7 @@ public final class Hart {
         this.fault = mmu.fault();
         // The process VM writes guest RAM directly (not through the CodeWriteLog): its harts compare.
         this.decodeCache = new DecodeCache(ram, config.decodeCachePages(), !config.processMode());
+        this.jit = config.jitThreshold() > 0 ? new Jit(config.jitThreshold(), Jit.MAX_INSTRUCTIONS) : null;
         crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
         crossScratch[2] = crossScratch[1];
         reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
@@ -287,6 +298,9 @@ public final class Hart {
 
     // results of slow()
     private static final int NEXT = 0, AGAIN = 1, BLOCK_END = 2, CROSS_START = 3, IDLE = 4, SPIN_HINT = 5;
+
+    /** Loop's idx while a translated region runs (its fault handler has set pc). */
+    private static final int IN_REGION = -2;
 
     // results of fast()
     private static final int F_SLOW = 0, F_END = 1, F_BRANCH = 2;
@@ -1122,6 +1136,10 @@ public final class Hart {
         nextTimerCheck = 0;
         outer:
         for (;;) {
+            // Reaching the instruction limit (budget, or the next timer check every 4096 instructions)
+            // samples the code that ran: the pc is where the hart was heading, usually into a hot loop
+            // that otherwise never leaves fast(). Such an entry weighs more for the JIT.
+            final int heat = n >= limit ? Jit.SAMPLE_WEIGHT : 1;
             if (n >= limit || attention != 0) {
                 this.pc = pc;
                 ExitReason r = boundary(n, budget);
@@ -1137,8 +1155,32 @@ public final class Hart {
             long[] code = null;
             int idx = -1;
             try {
-                code = vbase == curVBase ? curCode : enterPage(pc);
+                if (vbase == curVBase) {
+                    code = curCode;
+                } else {
+                    int j = (int) (vbase >>> 12) & JUMP_CACHE_MASK;
+                    if (jumpTag[j] == vbase) { // entered recently: no MMU walk, no decode-cache lookup
+                        curVBase = vbase;
+                        curCode = code = jumpCode[j];
+                        curPage = jumpPage[j];
+                    } else {
+                        code = enterPage(pc);
+                    }
+                }
                 idx = ((int) pc & 0xfff) >>> 1;
+                if (jit != null) {
+                    if (((int) code[idx] & 0xff) != JIT_REGION) {
+                        jit.entered(curPage, idx, heat); // a block start: profile it (may translate it)
+                    }
+                    if (((int) code[idx] & 0xff) == JIT_REGION) { // translated: run it without fast()
+                        CompiledRegion region = curPage.regions[idx];
+                        jit.entries++;
+                        idx = IN_REGION;
+                        n = region.run(this, vbase, n, limit);
+                        pc = this.pc;
+                        continue outer;
+                    }
+                }
                 for (;;) {
                     int fr = fast(code, idx, vbase, code == crossScratch ? 1 : limit - n);
                     idx = fastIdx;
@@ -1156,11 +1198,23 @@ public final class Hart {
                         continue outer;
                     }
                     final long e = code[idx];
+                    if (((int) e & 0xff) == JIT_REGION) {
+                        CompiledRegion region = curPage.regions[idx];
+                        jit.entries++;
+                        idx = IN_REGION;
+                        n = region.run(this, vbase, n, limit);
+                        pc = this.pc;
+                        continue outer;
+                    }
                     this.pc = vbase + ((long) idx << 1);
                     switch (slow(e, n)) {
                         case NEXT -> {
                             idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
+                            if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
+                                    && !RegionScanner.translatable((int) e & 0xff)) {
+                                jit.entered(curPage, idx, 1); // after an instruction that ends regions: a region start
+                            }
                         }
                         case AGAIN -> {
                             // the entry was decoded: dispatch it
@@ -1192,7 +1246,12 @@ public final class Hart {
                     }
                 }
             } catch (MemoryFault mf) {
-                this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
+                if (idx == IN_REGION) { // the region has set pc and its count (precise trap)
+                    n = jitFaultCount;
+                    jitExits[RegionEmitter.EXIT_FAULT]++;
+                } else {
+                    this.pc = idx < 0 ? pc : vbase + ((long) idx << 1);
+                }
                 ExitReason r = trap(mf.cause(), mf.tval());
                 if (r != null) {
                     exitPoll();
@@ -1789,7 +1848,8 @@ public final class Hart {
         return "hart " + hartId + ": instret=" + retired + " exits=" + exits() + " decoded-pages=" + decodeCache.pageCount()
                 + " created=" + decodeCache.pagesCreated + " revalidated=" + decodeCache.pagesRevalidated
                 + " cleared=" + decodeCache.pagesCleared + " unwritten=" + decodeCache.pagesVouched
-                + " drops=" + decodeCache.capacityDrops;
+                + " drops=" + decodeCache.capacityDrops
+                + (jit == null ? " jit: off" : " " + jit.statsLine(jitExits));
     }
 
     // ===================== snapshots =====================

@@ -15,11 +15,15 @@ package hv.cpu;
  *                         and run it without FENCE.I (xv6 does: real hardware would need FENCE.I, QEMU
  *                         tolerates it). Costs a 4 KiB compare per page entered after each satp write.
  * @param decodeCachePages the most pages of decoded code this hart keeps (each ~20 KiB).
+ * @param jitThreshold     entries into a block start after which the hart translates the region there to
+ *                         JVM bytecode (1: at once, as tests force it); 0 turns the JIT off (pure interpreter).
+ *                         Default: system property {@code hv.jit.threshold}, else {@link #DEFAULT_JIT_THRESHOLD}.
  */
 public record HartConfig(boolean hypervisorMode, boolean processMode, boolean sstc, boolean satpFlushesDecode,
-                         int decodeCachePages) {
+                         int decodeCachePages, int jitThreshold) {
 
     public static final int DEFAULT_DECODE_CACHE_PAGES = 4096;
+    public static final int DEFAULT_JIT_THRESHOLD = 4096;
 
     public HartConfig {
         if (hypervisorMode && processMode) {
@@ -28,6 +32,24 @@ public record HartConfig(boolean hypervisorMode, boolean processMode, boolean ss
         if (decodeCachePages < 16) {
             throw new IllegalArgumentException("decodeCachePages must be at least 16: " + decodeCachePages);
         }
+        if (jitThreshold < 0 || jitThreshold > 60_000) {
+            throw new IllegalArgumentException("jitThreshold must be 0 (off) .. 60000: " + jitThreshold);
+        }
+    }
+
+    public HartConfig(boolean hypervisorMode, boolean processMode, boolean sstc, boolean satpFlushesDecode,
+                      int decodeCachePages) {
+        this(hypervisorMode, processMode, sstc, satpFlushesDecode, decodeCachePages, defaultJitThreshold());
+    }
+
+    /** The JIT threshold from system property hv.jit.threshold (0 = interpreter only), else the default. */
+    public static int defaultJitThreshold() {
+        return Integer.getInteger("hv.jit.threshold", DEFAULT_JIT_THRESHOLD);
+    }
+
+    /** This configuration with another JIT threshold (0: interpreter only, 1: translate every block at once). */
+    public HartConfig withJitThreshold(int threshold) {
+        return new HartConfig(hypervisorMode, processMode, sstc, satpFlushesDecode, decodeCachePages, threshold);
     }
 
     public HartConfig(boolean hypervisorMode, boolean processMode) {

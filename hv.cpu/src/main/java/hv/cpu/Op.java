@@ -71,6 +71,13 @@ final class Op {
             C_SRAI = 232, C_ANDI = 233, C_ADD = 234, C_SUB = 235, C_XOR = 236, C_OR = 237, C_AND = 238, C_ADDW = 239,
             C_SUBW = 240, C_LW = 241, C_LD = 242, C_SW = 243, C_SD = 244, C_FLD = 245, C_FSD = 246, C_BEQ = 247, C_BNE = 248;
 
+    /**
+     * Marks an entry whose instruction starts a translated region (DecodeCache.Page.regions holds the
+     * region and the original entry). Not an instruction: the interpreter's fast path treats it like
+     * any op it does not handle and Hart.loop runs the region.
+     */
+    static final int JIT_REGION = 252;
+
     /** The RVC twin of a base op, or the op itself when it has none. */
     static int compressedTwin(int op) {
         return switch (op) {

@@ -11,9 +11,18 @@
  *     {@code DecodeCache} (per-page decoded code, FENCE.I coherence), {@code Csr} (Zicsr and every
  *     CSR), {@code Ext} (Zba/Zbb/Zbs, A), {@code Fpu} (F/D register side, calling hv.cpu.fp),
  *     {@code IntMath} (M-extension corner cases).</li>
+ * <li>The JIT (package-private, one per hart, nothing shared between harts): {@code Jit} (profiles
+ *     block starts, translates hot ones, installs them in the decoded page), {@code RegionScanner}
+ *     (which instructions of one page form a region), {@code RegionEmitter} (the region as a JVM class
+ *     file, java.lang.classfile), {@code CompiledRegion} (base class of the generated hidden classes),
+ *     {@code RegionRuntime} (MMU slow paths and helpers the generated code calls). They live in this
+ *     package, not a sub-package, because generated code and the translator use the hart's
+ *     package-private state (registers, TLB arrays, decoded entries) and a sub-package would force
+ *     those public in an exported package.</li>
  * </ul>
  *
- * <p>May touch: hv.api and hv.memory. Must never come in: devices, hosts, threads of its own
+ * <p>May touch: hv.api and hv.memory (and java.lang.classfile / java.lang.invoke for the JIT). Must never
+ * come in: devices, hosts, threads of its own
  * (the VMM decides which host thread runs a hart), allocation or locks on the execute path.
  */
 package hv.cpu;

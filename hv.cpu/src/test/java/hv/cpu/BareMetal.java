@@ -32,6 +32,10 @@ final class BareMetal implements AutoCloseable {
     private final long tohostOffset;
 
     BareMetal(Path elfPath, long ramSize) throws ElfException {
+        this(elfPath, ramSize, HartConfig.firmware());
+    }
+
+    BareMetal(Path elfPath, long ramSize, HartConfig config) throws ElfException {
         ElfFile elf = ElfFile.read(elfPath);
         ram = GuestRam.allocate(GuestRam.DEFAULT_BASE, ramSize);
         memory = new PhysicalMemory(ram);
@@ -104,7 +108,7 @@ final class BareMetal implements AutoCloseable {
         elf.loadPhysical(ram);
         tohostOffset = elf.symbol("tohost").isPresent() ? ram.offsetOf(elf.symbol("tohost").getAsLong()) : -1;
         mmu = new Mmu(memory, 0);
-        hart = new Hart(0, mmu, clock, HartConfig.firmware());
+        hart = new Hart(0, mmu, clock, config);
         hart.reset(elf.entry(), Hart.PRIV_M);
     }
 

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Runs every bare-metal test guest (guests/tests/**.S|c, built by guests/Makefile into
+ * Runs every bare-metal test guest, once on the interpreter alone and once with every block translated
+ * at once by the JIT (jitThreshold 0 and 1), (guests/tests/**.S|c, built by guests/Makefile into
  * guests/out/tests) on one hart and compares its verdict with the source's EXPECT-EXIT comment.
  * Builds the guests first (make is incremental), so a clean clone works.
  */
@@ -52,17 +53,17 @@ class GuestProgramsTest {
             sources = s.filter(p -> p.toString().endsWith(".S") || p.toString().endsWith(".c")).sorted().toList();
         }
         assertFalse(sources.isEmpty(), "no guest sources under " + tests);
-        return sources.stream().map(src -> {
+        return Stream.of(0, 1).flatMap(jit -> sources.stream().map(src -> {
             String rel = tests.relativize(src).toString().replaceAll("\\.[Sc]$", "");
             Path elf = root.resolve("guests/out/tests").resolve(rel + ".elf");
-            return DynamicTest.dynamicTest(rel, () -> {
+            return DynamicTest.dynamicTest(rel + " (jitThreshold=" + jit + ")", () -> {
                 int expected = expectedExit(src);
-                try (BareMetal m = new BareMetal(elf, GuestRam.MIN_SIZE)) {
+                try (BareMetal m = new BareMetal(elf, GuestRam.MIN_SIZE, HartConfig.firmware().withJitThreshold(jit))) {
                     int status = m.run(200_000_000L);
                     assertEquals(expected, status, () -> rel + ": console output: " + m.console);
                 }
             });
-        });
+        }));
     }
 
     private static int expectedExit(Path src) throws IOException {

@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Issue 3's differential test: random user-level blocks run by HV and by qemu-riscv64 must end in
@@ -34,8 +35,10 @@ class CpuDifferentialTest {
     /** Blocks per program: one assemble + one qemu run + one HV run each. */
     private static final int BATCH = 100;
 
-    @Test
-    void hvMatchesQemuOnRandomBlocks() throws Exception {
+    /** Interpreter only (jitThreshold 0) and every block translated at once (1). */
+    @ParameterizedTest(name = "jitThreshold={0}")
+    @ValueSource(ints = {0, 1})
+    void hvMatchesQemuOnRandomBlocks(int jitThreshold) throws Exception {
         long seed = Long.getLong("hv.diff.seed", System.nanoTime());
         int count = Integer.getInteger("hv.diff.count", 200);
         int length = Integer.getInteger("hv.diff.length", 50);
@@ -44,7 +47,7 @@ class CpuDifferentialTest {
         Set<Kind> excluded = Kind.parseList(System.getProperty("hv.diff.exclude", ""));
         Set<String> avoided = new TreeSet<>(List.of(System.getProperty("hv.diff.avoid", "").split("[,\\s]+")));
         avoided.remove("");
-        log("seed " + seed + " (replay with -Dhv.diff.seed=" + seed + "), "
+        log("jitThreshold " + jitThreshold + ", seed " + seed + " (replay with -Dhv.diff.seed=" + seed + "), "
                 + (only != null ? "block " + only : count + " blocks") + " of " + length + " items"
                 + (excluded.isEmpty() ? "" : ", excluding " + excluded) + (avoided.isEmpty() ? "" : ", avoiding " + avoided));
 
@@ -54,7 +57,7 @@ class CpuDifferentialTest {
         avoided.addAll(quirks.keySet());
 
         BlockGenerator gen = new BlockGenerator(seed, excluded, avoided);
-        Differ differ = new Differ(tools);
+        Differ differ = new Differ(tools, jitThreshold);
         List<Differ.Verdict> failures = new ArrayList<>();
         Map<Kind, Integer> executed = new EnumMap<>(Kind.class);
         long start = System.nanoTime();

@@ -1,5 +1,7 @@
 package hv.cpu.diff;
 
+import hv.cpu.HartConfig;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
@@ -23,9 +25,16 @@ final class Differ {
     }
 
     private final Toolchain tools;
+    /** HartConfig.jitThreshold of HV's hart: 0 interpreter only, 1 every block translated at once. */
+    private final int jitThreshold;
 
     Differ(Toolchain tools) {
+        this(tools, HartConfig.defaultJitThreshold());
+    }
+
+    Differ(Toolchain tools, int jitThreshold) {
         this.tools = tools;
+        this.jitThreshold = jitThreshold;
     }
 
     Toolchain tools() {
@@ -42,7 +51,7 @@ final class Differ {
                     + "Seed " + blocks.get(0).seed() + ", blocks " + blocks.get(0).number() + ".."
                     + blocks.get(blocks.size() - 1).number() + "\n" + q.stderr());
         }
-        HvRunner.Outcome hv = HvRunner.run(elf, blocks.size());
+        HvRunner.Outcome hv = HvRunner.run(elf, blocks.size(), jitThreshold);
         List<Verdict> verdicts = new ArrayList<>(blocks.size());
         boolean complete = hv.stdout().length == expectedBytes;
         for (int k = 0; k < blocks.size(); k++) {

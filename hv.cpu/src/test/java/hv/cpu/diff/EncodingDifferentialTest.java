@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Encoding differential test: single random instruction words (legal, reserved and illegal
@@ -56,18 +57,20 @@ class EncodingDifferentialTest {
     /** Words per program (each case is ~1 KiB of code and data; HV's test RAM is 16 MiB). */
     private static final int BATCH = 2000;
 
-    @Test
-    void hvAndQemuAgreeOnRandomEncodings() throws Exception {
+    /** Interpreter only (jitThreshold 0) and every block translated at once (1). */
+    @ParameterizedTest(name = "jitThreshold={0}")
+    @ValueSource(ints = {0, 1})
+    void hvAndQemuAgreeOnRandomEncodings(int jitThreshold) throws Exception {
         long seed = Long.getLong("hv.diff.seed", System.nanoTime());
         int count = Integer.getInteger("hv.diff.encodings", 400);
-        System.err.println("EncodingDifferentialTest: seed " + seed + " (replay with -Dhv.diff.seed=" + seed + "), "
+        System.err.println("EncodingDifferentialTest: jitThreshold " + jitThreshold + ", seed " + seed + " (replay with -Dhv.diff.seed=" + seed + "), "
                 + count + " words");
         Toolchain tools = Toolchain.find();
         List<EncodingProgram.Case> all = cases(seed, count);
         long[] scratch = new BlockGenerator(seed, Set.of()).generate(-1, 0).scratch();
         Tally t = new Tally();
         for (int first = 0; first < count; first += BATCH) {
-            runBatch(tools, seed, first, all.subList(first, Math.min(count, first + BATCH)), scratch, t);
+            runBatch(tools, seed, first, all.subList(first, Math.min(count, first + BATCH)), scratch, t, jitThreshold);
         }
         System.err.printf("EncodingDifferentialTest: qemu outcomes: %d execute, %d illegal, %d memory fault; %d differ"
                 + " (not counted: %d SC.W/SC.D to a faulting address that qemu lets fail quietly, %d vector whole-register"
@@ -95,7 +98,7 @@ class EncodingDifferentialTest {
     }
 
     private static void runBatch(Toolchain tools, long seed, int first, List<EncodingProgram.Case> cases, long[] scratch,
-            Tally t) throws Exception {
+            Tally t, int jitThreshold) throws Exception {
         int count = cases.size();
         String name = "encodings-" + seed + "-" + first;
         Path elf = tools.build(name, EncodingProgram.render(cases, scratch));
@@ -104,7 +107,7 @@ class EncodingDifferentialTest {
             fail("qemu-riscv64 did not run the encoding program " + elf + " to its end (status " + q.status() + ", "
                     + q.stdout().length + " bytes): a generator bug\n" + q.stderr());
         }
-        EncodingRunner.Outcome hv = EncodingRunner.run(elf, 50_000L * count + 1_000_000);
+        EncodingRunner.Outcome hv = EncodingRunner.run(elf, 50_000L * count + 1_000_000, jitThreshold);
         assertEquals(null, hv.problem(), "HV's run of " + elf);
         assertEquals(count * EncodingProgram.RECORD, hv.stdout().length, "HV's dump size");
 

@@ -37,12 +37,13 @@ final class EncodingRunner {
         };
     }
 
-    static Outcome run(Path elfPath, long maxInstructions) throws ElfException {
+    /** Runs the program on a hart with the given JIT threshold (0: interpreter only, 1: JIT forced). */
+    static Outcome run(Path elfPath, long maxInstructions, int jitThreshold) throws ElfException {
         ElfFile elf = ElfFile.read(elfPath);
         long current = elf.symbol("current").orElseThrow(() -> new ElfException("no symbol 'current'"));
         try (GuestRam ram = GuestRam.allocate(GuestRam.DEFAULT_BASE, GuestRam.MIN_SIZE)) {
             elf.loadPhysical(ram);
-            Hart hart = new Hart(0, new Mmu(new PhysicalMemory(ram), 0), new StoppedClock(), HartConfig.process());
+            Hart hart = new Hart(0, new Mmu(new PhysicalMemory(ram), 0), new StoppedClock(), HartConfig.process().withJitThreshold(jitThreshold));
             hart.reset(elf.entry(), Hart.PRIV_U);
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             while (hart.retired < maxInstructions) {

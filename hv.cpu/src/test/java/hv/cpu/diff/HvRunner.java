@@ -38,6 +38,11 @@ final class HvRunner {
     }
 
     static Outcome run(Path elfPath, int blocks) throws ElfException {
+        return run(elfPath, blocks, HartConfig.defaultJitThreshold());
+    }
+
+    /** Runs the program on a hart with the given JIT threshold (0: interpreter only, 1: JIT forced). */
+    static Outcome run(Path elfPath, int blocks, int jitThreshold) throws ElfException {
         ElfFile elf = ElfFile.read(elfPath);
         long[] starts = new long[blocks + 1];
         for (int k = 0; k < blocks; k++) {
@@ -53,7 +58,7 @@ final class HvRunner {
         try (GuestRam ram = GuestRam.allocate(GuestRam.DEFAULT_BASE, GuestRam.MIN_SIZE)) {
             PhysicalMemory memory = new PhysicalMemory(ram);
             elf.loadPhysical(ram);
-            Hart hart = new Hart(0, new Mmu(memory, 0), new FixedClock(), HartConfig.process());
+            Hart hart = new Hart(0, new Mmu(memory, 0), new FixedClock(), HartConfig.process().withJitThreshold(jitThreshold));
             hart.reset(elf.entry(), Hart.PRIV_U);
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,0 +1,138 @@
+package hv.cpu;
+
+import static hv.cpu.Op.*;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+/**
+ * Finds the instructions of a region: from a hot entry of one decoded page, every instruction reachable
+ * by fall-through and by direct branches and jumps whose target is in the same 4 KiB page (both
+ * directions), up to a size cap, stopping at any instruction the emitter does not translate (the
+ * region exits to the interpreter there). Entries not decoded yet are decoded here, exactly as the
+ * interpreter would on first execution (decoding is a pure function of the page snapshot).
+ */
+final class RegionScanner {
+    private RegionScanner() {
+    }
+
+    /** The instructions of a region: page entry indices in ascending order and their decoded entries. */
+    record Region(int start, int[] indices, long[] entries) {
+        int size() {
+            return indices.length;
+        }
+
+        /** Position of entry index {@code idx} in {@link #indices}, or a negative number. */
+        int position(int idx) {
+            return Arrays.binarySearch(indices, idx);
+        }
+    }
+
+    /** Whether {@link RegionEmitter} translates this op. Everything else ends a region. */
+    static boolean translatable(int op) {
+        return switch (op) {
+            case NOP, C_NOP, LUI, C_LUI, LI, C_LI, AUIPC, MV, C_MV, ADDI, C_ADDI, SLTI, SLTIU, XORI, ORI, ANDI, C_ANDI,
+                    SLLI, C_SLLI, SRLI, C_SRLI, SRAI, C_SRAI, ADD, C_ADD, SUB, C_SUB, SLL, SLT, SLTU, XOR, C_XOR, SRL,
+                    SRA, OR, C_OR, AND, C_AND, ADDIW, C_ADDIW, SLLIW, SRLIW, SRAIW, ADDW, C_ADDW, SUBW, C_SUBW, SLLW,
+                    SRLW, SRAW, MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU, MULW, DIVW, DIVUW, REMW, REMUW,
+                    ADD_UW, SH1ADD, SH2ADD, SH3ADD, SH1ADD_UW, SH2ADD_UW, SH3ADD_UW, SLLI_UW, ANDN, ORN, XNOR, CLZ,
+                    CLZW, CTZ, CTZW, CPOP, CPOPW, MAX, MAXU, MIN, MINU, SEXT_B, SEXT_H, ZEXT_H, ROL, ROLW, ROR, RORI,
+                    RORIW, RORW, REV8, BCLR, BCLRI, BEXT, BEXTI, BINV, BINVI, BSET, BSETI,
+                    JAL, J, JALR, BEQ, C_BEQ, BNE, C_BNE, BLT, BGE, BLTU, BGEU,
+                    LB, LBU, LH, LHU, LW, C_LW, LWU, LD, C_LD, SB, SH, SW, C_SW, SD, C_SD,
+                    FLW, FLD, C_FLD, FSW, FSD, C_FSD, ORC_B, LR_W, SC_W, AMO_W, LR_D, SC_D, AMO_D -> true;
+            default -> isFpArithmetic(op);
+        };
+    }
+
+    /** F/D arithmetic, conversions, moves and compares (executed by a call to {@link Fpu#execute}). */
+    static boolean isFpArithmetic(int op) {
+        return (op >= FADD_S && op <= FNMADD_S) || (op >= FADD_D && op <= FCVT_D_S);
+    }
+
+    /** FP ops whose destination is an integer register. */
+    static boolean fpWritesInt(int op) {
+        return switch (op) {
+            case FCVT_W_S, FCVT_WU_S, FCVT_L_S, FCVT_LU_S, FMV_X_W, FCLASS_S, FEQ_S, FLT_S, FLE_S, FCVT_W_D, FCVT_WU_D,
+                    FCVT_L_D, FCVT_LU_D, FMV_X_D, FCLASS_D, FEQ_D, FLT_D, FLE_D -> true;
+            default -> false;
+        };
+    }
+
+    /** FP ops whose rs1 is an integer register. */
+    static boolean fpReadsInt(int op) {
+        return switch (op) {
+            case FCVT_S_W, FCVT_S_WU, FCVT_S_L, FCVT_S_LU, FMV_W_X, FCVT_D_W, FCVT_D_WU, FCVT_D_L, FCVT_D_LU, FMV_D_X -> true;
+            default -> false;
+        };
+    }
+
+    static boolean isBranch(int op) {
+        return switch (op) {
+            case BEQ, C_BEQ, BNE, C_BNE, BLT, BGE, BLTU, BGEU -> true;
+            default -> false;
+        };
+    }
+
+    /** Unconditional transfers: no fall-through successor. */
+    static boolean isJump(int op) {
+        return op == JAL || op == J || op == JALR;
+    }
+
+    /** The page entry index a direct branch or jump at {@code idx} targets, or -1 if outside the page. */
+    static int targetIndex(int idx, long e) {
+        long off = ((long) idx << 1) + imm(e);
+        return off >= 0 && off < DecodeCache.PAGE_BYTES ? (int) off >>> 1 : -1;
+    }
+
+    /** The decoded entry at {@code idx}, decoding it into the page if needed; END past the page. */
+    static long entryAt(DecodeCache.Page page, int idx) {
+        long e = page.code[idx];
+        int op = op(e);
+        if (op == UNDECODED) {
+            e = page.decode(idx);
+            page.code[idx] = e;
+        } else if (op == JIT_REGION) {
+            e = page.regions[idx].entry;
+        }
+        return e;
+    }
+
+    /** The region starting at {@code start}; empty when the first instruction is not translatable. */
+    static Region scan(DecodeCache.Page page, int start, int maxInstructions) {
+        boolean[] seen = new boolean[DecodeCache.ENTRIES + 1];
+        int[] found = new int[Math.max(1, maxInstructions)];
+        int count = 0;
+        ArrayDeque<Integer> work = new ArrayDeque<>();
+        work.add(start);
+        seen[start] = true;
+        while (!work.isEmpty() && count < maxInstructions) {
+            int idx = work.poll();
+            long e = entryAt(page, idx);
+            int op = op(e);
+            if (!translatable(op)) {
+                continue; // the region exits to the interpreter here
+            }
+            found[count++] = idx;
+            int next = idx + halfwords(e);
+            if (!isJump(op) && next < DecodeCache.ENTRIES && !seen[next]) {
+                seen[next] = true;
+                work.add(next);
+            }
+            if (isBranch(op) || op == JAL || op == J) {
+                int t = targetIndex(idx, e);
+                if (t >= 0 && !seen[t]) {
+                    seen[t] = true;
+                    work.add(t);
+                }
+            }
+        }
+        int[] indices = Arrays.copyOf(found, count);
+        Arrays.sort(indices);
+        long[] entries = new long[count];
+        for (int i = 0; i < count; i++) {
+            entries[i] = entryAt(page, indices[i]);
+        }
+        return new Region(start, indices, entries);
+    }
+}
