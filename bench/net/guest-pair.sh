@@ -4,17 +4,23 @@
 # `hv switch` on loopback; guest A pings guest B (RTT: min/median/max of N pings) and sends it
 # 16 MiB with busybox nc + dd (throughput; sha256 checked on both sides).
 #
-#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N]
+#   bench/net/guest-pair.sh [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N] [--hv-nic OPTS]
+#
+# --hv-nic ",key=value..." is appended to the HV guests' --net option (e.g. ",mrg-rxbuf=off"
+# to measure without mergeable receive buffers).
 #
 # --repeat N transfers N times and reports each (an HV guest runs slower until the JVM has
 # compiled its hot paths, so the first transfer includes warm-up).
 #
 # Run it once per pair and compare, e.g. QEMU pair (--a qemu --b qemu) against HV pair
-# (--a hv --b hv). Figures go to stdout as one line; guest consoles to $TMPDIR/hv-pair.*.
+# (--a hv --b hv), or let bench/net/pair-compare.sh run both and print the ratios. Figures go
+# to stdout as one line; guest consoles to $TMPDIR/hv-pair.*. Besides wall time, each transfer
+# reports the CPU seconds both guest processes used during it (cpu=), which a loaded host
+# inflates far less than wall time.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GUEST="$ROOT/.cache/guest"
-A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1
+A=qemu; B=qemu; PINGS=20; MIB=16; REPEAT=1; HVNIC=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --a) A="$2"; shift 2 ;;
@@ -22,7 +28,8 @@ while [ $# -gt 0 ]; do
     --pings) PINGS="$2"; shift 2 ;;
     --mib) MIB="$2"; shift 2 ;;
     --repeat) REPEAT="$2"; shift 2 ;;
-    *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N]" >&2; exit 2 ;;
+    --hv-nic) HVNIC="$2"; shift 2 ;;
+    *) echo "usage: $0 [--a qemu|hv] [--b qemu|hv] [--pings N] [--mib N] [--repeat N] [--hv-nic OPTS]" >&2; exit 2 ;;
   esac
 done
 [ -f "$GUEST/Image" ] || { echo "guest-pair: $GUEST/Image missing: run scripts/fetch-guest.sh" >&2; exit 3; }
@@ -57,11 +64,14 @@ vm_start() {
       -device "virtio-net-device,netdev=n0,mac=$mac" <"$WORK/$name.in" >"$WORK/$name.log" 2>&1 &
   else
     HV_SKIP_BUILD=1 "$ROOT/hv" run --kernel "$GUEST/Image" --initrd "$GUEST/initramfs.cpio.gz" --memory 256M \
-      --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac" \
+      --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac$HVNIC" \
       <"$WORK/$name.in" >"$WORK/$name.log" 2>"$WORK/$name.err" &
   fi
   PIDS+=($!)
+  eval "PID_$name=$!"
 }
+# cpu_ticks PID: user + system clock ticks the process has used so far.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 vm_run() { local fd; eval "fd=\$FD_$1"; printf '%s\n' "$2" >&"$fd"; }
 vm_wait() { # NAME TEXT SECONDS
   local i
@@ -89,17 +99,31 @@ RESULTS=""
 for round in $(seq 1 "$REPEAT"); do
   vm_run b "nc -l -p 5000 > /tmp/r; echo RSUM$round=\$(sha256sum /tmp/r | cut -c1-64); echo RECV$round-\$((6*7))"
   sleep 1
+  C0=$(( $(cpu_ticks "$PID_a") + $(cpu_ticks "$PID_b") ))
   vm_run a "nc 10.0.9.2 5000 < /tmp/f; echo SENT$round-\$((6*7))"
   T0="$(now)"
   vm_wait b "RECV$round-42" 900
   T1="$(now)"
+  C1=$(( $(cpu_ticks "$PID_a") + $(cpu_ticks "$PID_b") ))
   RSUM="$(grep -a "^RSUM$round=" "$WORK/b.log" | tail -n 1 | tr -d '\r' | cut -d= -f2)"
   [ -n "$SSUM" ] && [ "$SSUM" = "$RSUM" ] || { echo "guest-pair: sha256 differs: sent $SSUM received $RSUM" >&2; exit 1; }
   SECS="$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.2f", b - a }')"
   MBITS="$(awk -v s="$SECS" -v m="$MIB" 'BEGIN { printf "%.1f", m * 8.388608 / s }')"
-  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s"
+  CPU="$(awk -v t=$((C1 - C0)) -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')"
+  RESULTS="$RESULTS ${SECS}s=${MBITS}Mbit/s(cpu=${CPU}s)"
 done
-echo "guest-pair: A=$A B=$B ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
+echo "guest-pair: A=$A B=$B${HVNIC:+ (HV NIC$HVNIC)} ping ${PINGS}x: min/median/max ${MIN}/${MEDIAN}/${MAX} ms; ${MIB} MiB A->B (sha256 ok):${RESULTS}; host load $(cut -d' ' -f1 /proc/loadavg)"
+# Where each HV guest's CPU went (the JVM names its threads: vCPU, device workers, Netty loops).
+for name in a b; do
+  kind="$A"; [ "$name" = b ] && kind="$B"
+  [ "$kind" = hv ] || continue
+  eval "pid=\$PID_$name"
+  echo "guest-pair: $name (hv) CPU seconds by thread, whole run:" >&2
+  for t in /proc/"$pid"/task/*; do
+    awk -v hz="$(getconf CLK_TCK)" '{ n = $0; sub(/^[0-9]+ \(/, "", n); sub(/\) .*/, "", n); f = $0; sub(/^.*\) /, "", f); split(f, v, " ");
+      printf "%8.2f %s\n", (v[12] + v[13]) / hz, n }' "$t/stat"
+  done | sort -rn | head -n 8 >&2
+done
 printf 'quit\n' >&"$SWFD"
 for _ in $(seq 1 50); do kill -0 "${PIDS[0]}" 2>/dev/null || break; sleep 0.1; done
 echo "guest-pair: switch counters:" >&2

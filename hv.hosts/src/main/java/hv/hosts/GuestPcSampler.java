@@ -39,6 +39,8 @@ final class GuestPcSampler {
     /** Per wall-clock second: the second, then each hart's instructions retired so far. */
     private final List<long[]> retiredBySecond = new ArrayList<>();
     private volatile boolean stop;
+    /** Sampling rounds done so far (each looks at every hart once). */
+    private volatile long ticks;
     private Thread thread;
 
     /** {@code second}: wall-clock epoch second, so that a phase of the run can be cut out afterwards. */
@@ -82,6 +84,7 @@ final class GuestPcSampler {
                 Hart h = v.hart();
                 counts.computeIfAbsent(new Key(second, i, h.priv, h.pc, h.x[1]), k -> new long[1])[0]++;
             }
+            ticks++; // single writer: the sampler thread
             next += PERIOD_NANOS;
             long wait = next - System.nanoTime();
             if (wait > 0) {
@@ -90,6 +93,10 @@ final class GuestPcSampler {
                 next = System.nanoTime(); // the host was busy: skip the missed ticks rather than burst
             }
         }
+    }
+
+    long ticks() {
+        return ticks;
     }
 
     /** Stops sampling and writes the profile; failures are reported as a log line only. */

@@ -71,6 +71,11 @@ final class GuestSession implements AutoCloseable {
         return new GuestSession(new ProcessBuilder(cmd).redirectError(err.toFile()).start(), err);
     }
 
+    /** The VM process's id (the launcher execs the JVM, so this is the VMM itself). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Whether the VM process still runs. */
     boolean alive() {
         return process.isAlive();

@@ -360,6 +360,35 @@ public final class Virtqueue {
         }
     }
 
+    /**
+     * Completes {@code chains[0..count)} as one group, in order: all their used elements are
+     * written before the used index moves past them at once, so the driver sees the whole group
+     * or none of it. virtio-net's mergeable receive buffers need this (virtio 1.2 section
+     * 5.1.6.4: the driver reads num_buffers in the first buffer and takes the others from the
+     * used ring straight away). {@code written[i]} is clamped as in {@link #addUsed(DescriptorChain, long)}.
+     */
+    public void addUsedGroup(DescriptorChain[] chains, long[] written, int count) {
+        Layout l = layout;
+        if (l == null || broken || count <= 0) {
+            return;
+        }
+        GuestMemory mem = host.memory();
+        try {
+            for (int i = 0; i < count; i++) {
+                DescriptorChain c = chains[i];
+                int len = (int) Math.min(Math.max(written[i], 0), Math.min(c.writableBytes(), 0xffff_ffffL));
+                long elem = l.used + 4 + 8L * ((usedIdx + i) & (l.size - 1));
+                mem.writeU32(elem, c.head());
+                mem.writeU32(elem + 4, len);
+            }
+            mem.releaseFence(); // the elements are visible before the index that publishes them (2.7.8)
+            usedIdx = (usedIdx + count) & 0xffff;
+            mem.writeU16(l.used + 2, (short) usedIdx);
+        } catch (GuestMemoryException e) {
+            markBroken(VirtioError.RING_ACCESS, "queue " + index + ": " + e.getMessage());
+        }
+    }
+
     private void writeUsed(Layout l, GuestMemory mem, int head, int len) throws GuestMemoryException {
         long elem = l.used + 4 + 8L * (usedIdx & (l.size - 1));
         mem.writeU32(elem, head);

@@ -37,6 +37,11 @@ final class EchoDevice implements VirtioDevice {
         this.async = async;
     }
 
+    /** The transport's context, for tests that play the device side themselves. */
+    VirtioContext context() {
+        return ctx;
+    }
+
     @Override
     public int deviceId() {
         return 0x7e57;

@@ -11,6 +11,10 @@ enum NetCounter {
     RX_DROPPED_QUEUE_FULL,
     /** Frames larger than the guest's receive buffers can take. */
     RX_DROPPED_TOO_BIG,
+    /** Frames spread over several receive buffers (VIRTIO_NET_F_MRG_RXBUF). */
+    RX_MERGED_FRAMES,
+    /** Receive buffers too small for any frame (a driver bug): given back to the guest empty. */
+    RX_BAD_BUFFERS,
     /** Frames the guest transmitted and the backend accepted. */
     TX_FRAMES,
     TX_BYTES,

@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The options of one NIC: {@code --device virtio-net,net=TYPE[,mac=..][,rx-queue=N][,queue-size=N][,csum=on|off],BACKEND-OPTIONS}.
+ * The options of one NIC: {@code --device virtio-net,net=TYPE[,mac=..][,rx-queue=N][,queue-size=N][,csum=on|off][,mrg-rxbuf=on|off],BACKEND-OPTIONS}.
  * The keys below belong to the NIC; every other key goes to the backend named by {@code net=},
  * which validates them (e.g. {@code net=stream,connect=127.0.0.1:5555}).
  */
-record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress mac, int queueSize, int rxQueueFrames, boolean checksumOffload) {
+record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress mac, int queueSize, int rxQueueFrames, boolean checksumOffload,
+                  boolean mergeableRxBuffers) {
 
     static final int DEFAULT_QUEUE_SIZE = 256;
     static final int DEFAULT_RX_QUEUE = 256;
@@ -24,6 +25,7 @@ record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress m
             OptionSpec.optional("queue-size", "virtqueue size offered to the guest, a power of two 16..1024 (default 256)"),
             OptionSpec.optional("rx-queue", "frames buffered from the backend for the guest, 16..8192 (default 256)"),
             OptionSpec.optional("csum", "on|off: offer checksum offload both ways, done by HV (default on)"),
+            OptionSpec.optional("mrg-rxbuf", "on|off: offer mergeable receive buffers, a frame over several guest buffers (default on)"),
             OptionSpec.anyOther("backend options, e.g. connect=HOST:PORT, listen=HOST:PORT, local=..,remote=.."));
 
     static NicOptions parse(DeviceOptions options, String vmName, String nicName) throws DeviceConfigException {
@@ -45,6 +47,7 @@ record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress m
             rest.remove(s.key());
         }
         boolean csum = options.flag("csum", true);
-        return new NicOptions(type, new DeviceOptions(type, rest), mac, (int) queueSize, (int) rxQueue, csum);
+        boolean mergeable = options.flag("mrg-rxbuf", true);
+        return new NicOptions(type, new DeviceOptions(type, rest), mac, (int) queueSize, (int) rxQueue, csum, mergeable);
     }
 }

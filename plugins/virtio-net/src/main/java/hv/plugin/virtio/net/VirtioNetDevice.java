@@ -23,7 +23,8 @@ import java.util.Map;
  * (link up/down in config space, a configuration-change interrupt when it changes) and, unless
  * {@code csum=off}, VIRTIO_NET_F_CSUM and VIRTIO_NET_F_GUEST_CSUM: checksums are computed and
  * checked here in Java ({@link ChecksumOffload}) instead of by the guest's emulated CPU, and
- * frames leave complete, as any peer expects. The transport adds VERSION_1, indirect
+ * frames leave complete, as any peer expects; unless {@code mrg-rxbuf=off}, VIRTIO_NET_F_MRG_RXBUF
+ * (a received frame may fill several receive buffers, {@link RxWriter}). The transport adds VERSION_1, indirect
  * descriptors and EVENT_IDX. No segmentation offload (TSO/UFO) is offered.
  *
  * <p>Data path, all guest memory on the worker thread: the backend's frames arrive through
@@ -38,6 +39,7 @@ final class VirtioNetDevice implements VirtioDevice {
     static final long F_CSUM = 1L << 0;
     static final long F_GUEST_CSUM = 1L << 1;
     static final long F_MAC = 1L << 5;
+    static final long F_MRG_RXBUF = 1L << 15;
     static final long F_STATUS = 1L << 16;
     /** Config status bits, 5.1.4. */
     static final int S_LINK_UP = 1;
@@ -54,7 +56,8 @@ final class VirtioNetDevice implements VirtioDevice {
     private final boolean offerChecksums;
     private final NetCounters counters = new NetCounters();
     private final RxPath rx;
-    private final RxWriter rxWriter = new RxWriter();
+    private final boolean offerMergeable;
+    private final RxWriter rxWriter;
     private final DeviceWorker worker;
     private final Signal rxSignal;
     private final Signal txSignal;
@@ -68,13 +71,18 @@ final class VirtioNetDevice implements VirtioDevice {
     private boolean txChecksum;
     /** VIRTIO_NET_F_GUEST_CSUM negotiated: received frames may be marked DATA_VALID. */
     private boolean rxChecksum;
+    /** VIRTIO_NET_F_MRG_RXBUF negotiated: a received frame may span several chains. */
+    private boolean mergeable;
     private volatile NetworkBackend backend;
 
-    VirtioNetDevice(String name, MacAddress mac, int queueSize, int rxQueueFrames, boolean offerChecksums, System.Logger log) {
+    VirtioNetDevice(String name, MacAddress mac, int queueSize, int rxQueueFrames, boolean offerChecksums, boolean offerMergeable,
+                    System.Logger log) {
         this.name = name;
         this.mac = mac;
         this.queueSize = queueSize;
         this.offerChecksums = offerChecksums;
+        this.offerMergeable = offerMergeable;
+        this.rxWriter = new RxWriter(queueSize, counters, this::badReceiveBuffer);
         this.log = log;
         this.worker = new DeviceWorker(name + "-io", 64, log);
         this.rxSignal = worker.signal(this::serveRx);
@@ -117,7 +125,7 @@ final class VirtioNetDevice implements VirtioDevice {
 
     @Override
     public long deviceFeatures() {
-        return F_MAC | F_STATUS | (offerChecksums ? F_CSUM | F_GUEST_CSUM : 0);
+        return F_MAC | F_STATUS | (offerChecksums ? F_CSUM | F_GUEST_CSUM : 0) | (offerMergeable ? F_MRG_RXBUF : 0);
     }
 
     @Override
@@ -162,6 +170,7 @@ final class VirtioNetDevice implements VirtioDevice {
         worker.post(() -> {
             txChecksum = (negotiatedFeatures & F_CSUM) != 0;
             rxChecksum = (negotiatedFeatures & F_GUEST_CSUM) != 0;
+            mergeable = (negotiatedFeatures & F_MRG_RXBUF) != 0;
             open = true;
             rx.active = true;
             serveRx();
@@ -236,6 +245,13 @@ final class VirtioNetDevice implements VirtioDevice {
         }
     }
 
+    private void badReceiveBuffer(String detail) {
+        VirtioContext c = ctx;
+        if (c != null) {
+            c.errors().report(VirtioError.BAD_REQUEST, name + ": " + detail);
+        }
+    }
+
     // ---- worker -----------------------------------------------------------------------------
 
     /** Moves waiting frames into the guest's receive buffers. */
@@ -249,7 +265,7 @@ final class VirtioNetDevice implements VirtioDevice {
         RxFrame f;
         try {
             while (budget > 0 && (f = rx.peek()) != null) {
-                RxWriter.Outcome o = rxWriter.deliver(q, f, rxChecksum);
+                RxWriter.Outcome o = rxWriter.deliver(q, f, rxChecksum, mergeable);
                 if (o == RxWriter.Outcome.NO_BUFFERS) {
                     break; // the guest's next notify on the receive queue brings us back
                 }
