@@ -9,7 +9,8 @@ import java.util.function.UnaryOperator;
  * gets hot, translates the region starting there ({@link RegionScanner}, {@link RegionEmitter}),
  * defines it as a hidden class and installs it in the page: the page's entry becomes a
  * {@link Op#JIT_REGION} marker, so the interpreter runs the region whenever it reaches that
- * instruction. Each hart has its own Jit and decode cache, so nothing here is shared between threads.
+ * instruction. Each hart has its own Jit and decode cache; the only thing shared between harts is
+ * {@link SharedRegions} (immutable regions, looked up by page content).
  *
  * <p>A guest must never be able to crash HV: any Throwable while translating or defining a region
  * (a bug in the emitter, a verification error) only disables that entry (counted, logged once) and
