@@ -41,17 +41,7 @@ class RemoteFenceTest {
     /** Leaf PTE flags V R W X A D (A and D preset: no A/D updates involved). */
     private static final long LEAF_RWX = 0xCF, LEAF_RW = 0xC7, TABLE = 0x1;
 
-    private static final GuestClock CLOCK = new GuestClock() {
-        @Override
-        public long mtime() {
-            return System.nanoTime() / 100;
-        }
-
-        @Override
-        public long frequency() {
-            return GuestClock.DEFAULT_FREQUENCY;
-        }
-    };
+    private static final GuestClock CLOCK = hv.hosts.vcpu.TestHarts.WALL_CLOCK;
 
     // --- a few RV64 encodings (unprivileged spec chapter 2) ---
     private static int iType(int imm, int rs1, int f3, int rd, int opcode) {

@@ -1,11 +1,6 @@
 package hv.hosts.vcpu;
 
-import hv.api.platform.GuestClock;
 import hv.cpu.Hart;
-import hv.cpu.HartConfig;
-import hv.memory.GuestRam;
-import hv.memory.Mmu;
-import hv.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,29 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A vCPU idling in WFI: how often it wakes on its own, and that a command still wakes it at once. */
 class VcpuThreadIdleTest {
-    private static final long RAM_BASE = 0x8000_0000L;
-    private static final int WFI = 0x1050_0073, JUMP_BACK = 0xffdf_f06f; // wfi; j -4
+    private static final int WFI = 0x1050_0073;
 
-    private static final GuestClock CLOCK = new GuestClock() {
-        @Override
-        public long mtime() {
-            return System.nanoTime() / 100;
-        }
-
-        @Override
-        public long frequency() {
-            return GuestClock.DEFAULT_FREQUENCY;
-        }
-    };
 
     /** A firmware-mode hart at RAM_BASE running "wfi; j -4" with every interrupt disabled. */
     private static Hart idleHart() {
-        GuestRam ram = GuestRam.allocate(RAM_BASE, 16 << 20);
-        ram.putInt(0, WFI);
-        ram.putInt(4, JUMP_BACK);
-        Hart h = new Hart(0, new Mmu(new PhysicalMemory(ram), 0), CLOCK, HartConfig.firmware());
-        h.reset(RAM_BASE, Hart.PRIV_M);
-        return h;
+        return TestHarts.looping(WFI);
     }
 
     private static final class CountingListener implements VcpuThread.Listener {

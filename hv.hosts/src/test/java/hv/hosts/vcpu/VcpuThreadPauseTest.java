@@ -1,12 +1,7 @@
 package hv.hosts.vcpu;
 
-import hv.api.platform.GuestClock;
 import hv.cpu.ExitReason;
 import hv.cpu.Hart;
-import hv.cpu.HartConfig;
-import hv.memory.GuestRam;
-import hv.memory.Mmu;
-import hv.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,28 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A vCPU whose guest spins on PAUSE (Linux's cpu_relax()) gives its host core away on every PAUSE exit. */
 class VcpuThreadPauseTest {
-    private static final long RAM_BASE = 0x8000_0000L;
-    private static final int PAUSE = 0x0100_000f, JUMP_BACK = 0xffdf_f06f; // pause; j -4
+    private static final int PAUSE = 0x0100_000f;
 
-    private static final GuestClock CLOCK = new GuestClock() {
-        @Override
-        public long mtime() {
-            return System.nanoTime() / 100;
-        }
-
-        @Override
-        public long frequency() {
-            return GuestClock.DEFAULT_FREQUENCY;
-        }
-    };
 
     private static Hart spinningHart() {
-        GuestRam ram = GuestRam.allocate(RAM_BASE, 16 << 20);
-        ram.putInt(0, PAUSE);
-        ram.putInt(4, JUMP_BACK);
-        Hart h = new Hart(0, new Mmu(new PhysicalMemory(ram), 0), CLOCK, HartConfig.firmware());
-        h.reset(RAM_BASE, Hart.PRIV_M);
-        return h;
+        return TestHarts.looping(PAUSE);
     }
 
     private record ParkingListener(long parkNanos) implements VcpuThread.Listener {
