@@ -6,8 +6,6 @@ import hv.api.net.NetworkBackendProvider;
 import hv.devices.plugins.PluginCatalog;
 
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.Map;
 
 /**
@@ -32,22 +30,7 @@ public final class VirtualMachine {
 
     /** The device tree a VM with this configuration gets (for {@code hv dtb}). */
     public static byte[] deviceTree(VmConfig config, PluginCatalog catalog) throws VmConfigException {
-        HostConsole silent = new HostConsole() {
-            @Override
-            public InputStream input() {
-                return InputStream.nullInputStream();
-            }
-
-            @Override
-            public OutputStream output() {
-                return OutputStream.nullOutputStream();
-            }
-
-            @Override
-            public void requestQuit() {
-            }
-        };
-        return Machine.deviceTreeOnly(config, catalog, silent, backends(catalog));
+        return Machine.deviceTreeOnly(config, catalog, HostConsole.silent(), backends(catalog));
     }
 
     private static Map<String, NetworkBackendProvider> backends(PluginCatalog catalog) {

@@ -11,8 +11,6 @@ import hv.memory.Mmu;
 import hv.memory.PhysicalMemory;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -161,21 +159,7 @@ class RemoteFenceTest {
         }
     }
 
-    private static final HostConsole NO_CONSOLE = new HostConsole() {
-        @Override
-        public InputStream input() {
-            return InputStream.nullInputStream();
-        }
-
-        @Override
-        public OutputStream output() {
-            return OutputStream.nullOutputStream();
-        }
-
-        @Override
-        public void requestQuit() {
-        }
-    };
+    private static final HostConsole NO_CONSOLE = HostConsole.silent();
 
     /**
      * Two running harts fence each other (and themselves, and a stopped third hart) at the same

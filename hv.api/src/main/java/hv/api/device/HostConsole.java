@@ -16,4 +16,23 @@ public interface HostConsole {
 
     /** Asks HV to end the VM (the user typed the quit escape, e.g. Ctrl-A x). */
     void requestQuit();
+
+    /** A console with no keyboard and no screen: reads end at once, writes vanish, quit is ignored. */
+    static HostConsole silent() {
+        return new HostConsole() {
+            @Override
+            public InputStream input() {
+                return InputStream.nullInputStream();
+            }
+
+            @Override
+            public OutputStream output() {
+                return OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public void requestQuit() {
+            }
+        };
+    }
 }
