@@ -57,13 +57,15 @@ vm_start() {
   mkfifo "$WORK/$name.in"
   exec {fd}<>"$WORK/$name.in"
   eval "FD_$name=$fd"
+  # HV_AOT=0: no AOT training run, so the launcher execs the JVM and $! is the VM whose CPU is read
+  # (a training run would be the launcher's child); transfers are timed long after warm-up anyway.
   if [ "$kind" = qemu ]; then
     qemu-system-riscv64 -M virt -m 256 -nographic -monitor none -serial stdio -kernel "$GUEST/Image" \
       -initrd "$GUEST/initramfs.cpio.gz" -append "console=ttyS0 quiet hv.ip=$ip" \
       -netdev "stream,id=n0,server=off,addr.type=inet,addr.host=127.0.0.1,addr.port=$PORT" \
       -device "virtio-net-device,netdev=n0,mac=$mac" <"$WORK/$name.in" >"$WORK/$name.log" 2>&1 &
   else
-    HV_SKIP_BUILD=1 "$ROOT/hv" run --kernel "$GUEST/Image" --initrd "$GUEST/initramfs.cpio.gz" --memory 256M \
+    HV_SKIP_BUILD=1 HV_AOT=0 "$ROOT/hv" run --kernel "$GUEST/Image" --initrd "$GUEST/initramfs.cpio.gz" --memory 256M \
       --append "console=ttyS0 quiet hv.ip=$ip" --name "pair-$name" --net "switch,connect=127.0.0.1:$PORT,mac=$mac$HVNIC" \
       <"$WORK/$name.in" >"$WORK/$name.log" 2>"$WORK/$name.err" &
   fi
