@@ -429,15 +429,7 @@ final class RegionEmitter {
                     }
                     cb.aload(H);
                     address(rs1, imm);
-                    String name = switch (op) {
-                        case LB -> "lb";
-                        case LBU -> "lbu";
-                        case LH -> "lh";
-                        case LHU -> "lhu";
-                        case LW, C_LW -> "lw";
-                        case LWU -> "lwu";
-                        default -> "ld";
-                    };
+                    String name = loadHelper(op);
                     cb.invokestatic(CD_RUNTIME, name, LOAD);
                     setRd(rd);
                 }
@@ -450,12 +442,7 @@ final class RegionEmitter {
                     cb.aload(H);
                     address(rs1, imm);
                     reg(rs2);
-                    String name = switch (op) {
-                        case SB -> "sb";
-                        case SH -> "sh";
-                        case SW, C_SW -> "sw";
-                        default -> "sd";
-                    };
+                    String name = storeHelper(op);
                     cb.invokestatic(CD_RUNTIME, name, STORE);
                 }
                 case FLW, FLD, C_FLD, FSW, FSD, C_FSD -> {
@@ -581,15 +568,7 @@ final class RegionEmitter {
             }
             setRd(rd);
             cb.labelBinding(done);
-            String name = switch (op) {
-                case LB -> "lb";
-                case LBU -> "lbu";
-                case LH -> "lh";
-                case LHU -> "lhu";
-                case LW, C_LW -> "lw";
-                case LWU -> "lwu";
-                default -> "ld";
-            };
+            String name = loadHelper(op);
             stubs.add(() -> {
                 cb.labelBinding(miss);
                 cb.aload(H).lload(VA).invokestatic(CD_RUNTIME, name, LOAD);
@@ -634,12 +613,7 @@ final class RegionEmitter {
                 }
             }
             cb.labelBinding(done);
-            String name = switch (op) {
-                case SB -> "sb";
-                case SH -> "sh";
-                case SW, C_SW -> "sw";
-                default -> "sd";
-            };
+            String name = storeHelper(op);
             stubs.add(() -> {
                 cb.labelBinding(miss);
                 cb.aload(H).lload(VA);
@@ -903,5 +877,28 @@ final class RegionEmitter {
             reg(rs2);
             cb.invokestatic(owner, name, J_JJ);
         }
+    }
+
+    /** The RegionRuntime load helper for an integer load op (named after the instruction). */
+    private static String loadHelper(int op) {
+        return switch (op) {
+            case LB -> "lb";
+            case LBU -> "lbu";
+            case LH -> "lh";
+            case LHU -> "lhu";
+            case LW, C_LW -> "lw";
+            case LWU -> "lwu";
+            default -> "ld";
+        };
+    }
+
+    /** The RegionRuntime store helper for an integer store op. */
+    private static String storeHelper(int op) {
+        return switch (op) {
+            case SB -> "sb";
+            case SH -> "sh";
+            case SW, C_SW -> "sw";
+            default -> "sd";
+        };
     }
 }
