@@ -1687,6 +1687,17 @@ public final class Hart {
         }
     }
 
+    /**
+     * Makes this hart look up and publish translated regions in {@code regions}, shared with every
+     * other hart given the same instance (the harts of one machine run the same kernel code, which
+     * is then translated and compiled once). Call before {@link #run}; no effect with the JIT off.
+     */
+    public void shareTranslations(SharedRegions regions) {
+        if (jit != null) {
+            jit.sharedRegions = java.util.Objects.requireNonNull(regions);
+        }
+    }
+
     /** Makes a running {@link #run} return soon with BUDGET, and wakes {@link #awaitInterrupt}. Thread-safe. */
     public void kick() {
         signal(ATT_KICK);

@@ -10,7 +10,8 @@ import java.util.function.UnaryOperator;
  * defines it as a hidden class and installs it in the page: the page's entry becomes a
  * {@link Op#JIT_REGION} marker, so the interpreter runs the region whenever it reaches that
  * instruction. Each hart has its own Jit and decode cache; the only thing shared between harts is
- * {@link SharedRegions} (immutable regions, looked up by page content).
+ * a {@link SharedRegions} (immutable regions, looked up by page content) that the machine hands
+ * to all its harts; a hart left alone has one of its own.
  *
  * <p>A guest must never be able to crash HV: any Throwable while translating or defining a region
  * (a bug in the emitter, a verification error) only disables that entry (counted, logged once) and
@@ -36,6 +37,8 @@ final class Jit {
     boolean inlineMemory = RegionEmitter.INLINE_MEMORY;
     /** Reuse regions other harts translated from the same bytes ({@link SharedRegions}). */
     boolean shareRegions = true;
+    /** Where regions are looked up and published (replaced by the machine's through Hart.shareTranslations). */
+    SharedRegions sharedRegions = new SharedRegions();
     /** Test hook: transforms each class file before it is defined (null in production). */
     UnaryOperator<byte[]> classFileFilter;
     private boolean failureLogged;
@@ -79,7 +82,7 @@ final class Jit {
             long options = ((long) maxInstructions << 32) | ((long) maxCodeBytes << 1) | (inlineMemory ? 1 : 0);
             boolean share = shareRegions && classFileFilter == null;
             if (share) {
-                CompiledRegion other = SharedRegions.find(page, idx, options);
+                CompiledRegion other = sharedRegions.find(page, idx, options);
                 if (other != null) {
                     install(page, idx, other);
                     shared++;
@@ -114,7 +117,7 @@ final class Jit {
                 region.bytecodeBytes = len;
                 install(page, idx, region);
                 if (share) {
-                    SharedRegions.publish(page, idx, options, region);
+                    sharedRegions.publish(page, idx, options, region);
                 }
                 instructions += r.size();
                 bytecodeBytes += len;

@@ -11,8 +11,9 @@
  *     {@code DecodeCache} (per-page decoded code, FENCE.I coherence), {@code Csr} (Zicsr and every
  *     CSR), {@code Ext} (Zba/Zbb/Zbs, A), {@code Fpu} (F/D register side, calling hv.cpu.fp),
  *     {@code IntMath} (M-extension corner cases).</li>
- * <li>The JIT (package-private; a {@code Jit} per hart, compiled regions shared between the harts of a
- *     machine through {@code SharedRegions}, keyed by the page's bytes): {@code Jit} (profiles
+ * <li>The JIT (package-private, a {@code Jit} per hart; compiled regions are shared between the harts
+ *     given one public {@code SharedRegions} through {@code Hart.shareTranslations}, keyed by the page's
+ *     bytes): {@code Jit} (profiles
  *     block starts, translates hot ones, installs them in the decoded page), {@code RegionScanner}
  *     (which instructions of one page form a region), {@code RegionEmitter} (the region as a JVM class
  *     file, java.lang.classfile), {@code CompiledRegion} (base class of the generated hidden classes),

@@ -214,6 +214,9 @@ class JitTest {
             m.put(TestMachine.BASE, code);
             Hart first = m.hart;
             Hart second = m.addHart(1, FORCED);
+            SharedRegions shared = new SharedRegions();
+            first.shareTranslations(shared);
+            second.shareTranslations(shared);
             for (Hart h : new Hart[] {first, second}) {
                 h.reset(TestMachine.BASE, Hart.PRIV_M);
                 assertEquals(ExitReason.BREAKPOINT, h.run(1_000_000));

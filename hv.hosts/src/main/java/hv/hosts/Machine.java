@@ -6,6 +6,7 @@ import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.HartLink;
 import hv.cpu.Hart;
 import hv.cpu.HartConfig;
+import hv.cpu.SharedRegions;
 import hv.devices.fdt.VirtMachineTree;
 import hv.devices.platform.Clint;
 import hv.devices.platform.MachineClock;
@@ -136,8 +137,10 @@ public final class Machine {
         HartConfig hartConfig = hypervisor ? HartConfig.hypervisor() : HartConfig.firmware();
         List<Hart> harts = new ArrayList<>();
         List<HartLink> links = new ArrayList<>();
+        SharedRegions translations = new SharedRegions(); // the harts run one kernel: translate it once
         for (int i = 0; i < config.cpus(); i++) {
             Hart h = new Hart(i, new Mmu(phys, i), clock, hartConfig);
+            h.shareTranslations(translations);
             harts.add(h);
             links.add(h.link());
         }

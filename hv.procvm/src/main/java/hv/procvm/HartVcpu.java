@@ -4,6 +4,7 @@ import hv.api.platform.GuestClock;
 import hv.cpu.ExitReason;
 import hv.cpu.Hart;
 import hv.cpu.HartConfig;
+import hv.cpu.SharedRegions;
 import hv.memory.Mmu;
 import hv.memory.PhysicalMemory;
 import hv.procvm.kernel.Vcpu;
@@ -19,9 +20,10 @@ final class HartVcpu implements Vcpu {
     /** The hart's retired count when this use of it began (a pooled hart keeps counting). */
     private long retiredAtStart;
 
-    HartVcpu(PhysicalMemory memory, GuestClock clock, int id) {
+    HartVcpu(PhysicalMemory memory, GuestClock clock, int id, SharedRegions translations) {
         this.mmu = new Mmu(memory, id);
         this.hart = new Hart(id, mmu, clock, HartConfig.process());
+        hart.shareTranslations(translations);
         hart.reset(0, Hart.PRIV_U);
     }
 

@@ -1,6 +1,7 @@
 package hv.procvm;
 
 import hv.api.platform.GuestClock;
+import hv.cpu.SharedRegions;
 import hv.memory.PhysicalMemory;
 import hv.procvm.kernel.Vcpu;
 import hv.procvm.kernel.VcpuFactory;
@@ -19,6 +20,8 @@ final class HartVcpuPool implements VcpuFactory {
 
     private final PhysicalMemory memory;
     private final GuestClock clock;
+    /** The threads and processes of one process VM run the same program text: translate it once. */
+    private final SharedRegions translations = new SharedRegions();
     private final ArrayDeque<HartVcpu> idle = new ArrayDeque<>();
     private long created;
     private long reused;
@@ -38,7 +41,7 @@ final class HartVcpuPool implements VcpuFactory {
             }
             created++;
         }
-        return new HartVcpu(memory, clock, tid);
+        return new HartVcpu(memory, clock, tid, translations);
     }
 
     @Override
