@@ -98,6 +98,11 @@ final class GuestNetworking {
         assertNoLoss(from.command("ping -c " + count + " -i 0.2 " + peer, timeoutSeconds), peer, count);
     }
 
+    /** Prints a transfer's time and rate on stderr (the build log keeps it as a rough figure). */
+    static void reportTransfer(String what, int mib, double seconds) {
+        System.err.printf(Locale.ROOT, "%s: %d MiB in %.1f s (%.1f Mbit/s)%n", what, mib, seconds, mib * 8.388608 / seconds);
+    }
+
     /**
      * Sends {@code mib} MiB of random data from {@code from} to {@code to} (listening on
      * {@code port} at {@code toAddress}) with busybox nc; asserts that both sides hold the same

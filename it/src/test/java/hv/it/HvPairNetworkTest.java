@@ -106,7 +106,7 @@ class HvPairNetworkTest {
     @Order(2)
     void sixteenMegabytesCrossTheSwitchIntact() throws Exception {
         double seconds = transferIntact(a, b, "10.0.4.2", 5000, 16, 900);
-        System.err.printf("HvPairNetworkTest: 16 MiB HV -> HV through hv switch in %.1f s (%.1f Mbit/s)%n", seconds, 16 * 8.388608 / seconds);
+        GuestNetworking.reportTransfer("HvPairNetworkTest: HV -> HV through hv switch", 16, seconds);
     }
 
     @Test

@@ -119,7 +119,7 @@ class NetworkGuestsTest {
     @Order(3)
     void sixteenMegabytesCrossTheSwitchIntact() throws Exception {
         double seconds = transferIntact(q, h, "10.0.1.1", 5000, 16, 600);
-        System.err.printf("NetworkGuestsTest: 16 MiB QEMU -> HV through hv switch in %.1f s (%.1f Mbit/s)%n", seconds, 16 * 8.388608 / seconds);
+        GuestNetworking.reportTransfer("NetworkGuestsTest: QEMU -> HV through hv switch", 16, seconds);
     }
 
     @Test
