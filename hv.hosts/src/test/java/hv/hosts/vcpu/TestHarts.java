@@ -29,6 +29,22 @@ public final class TestHarts {
     private TestHarts() {
     }
 
+    /** A vCPU listener for tests: ignores slices and start, fails the test on a fatal error. */
+    public static class StrictListener implements VcpuThread.Listener {
+        @Override
+        public void sliceEnded(VcpuThread vcpu) {
+        }
+
+        @Override
+        public void fatal(VcpuThread vcpu, String message) {
+            throw new AssertionError(message);
+        }
+
+        @Override
+        public void started(VcpuThread vcpu) {
+        }
+    }
+
     /** A firmware-mode hart at RAM_BASE looping on "{@code instruction}; j -4", every interrupt disabled. */
     public static Hart looping(int instruction) {
         GuestRam ram = GuestRam.allocate(RAM_BASE, 16 << 20);

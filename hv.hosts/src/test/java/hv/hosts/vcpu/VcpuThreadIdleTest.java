@@ -18,7 +18,7 @@ class VcpuThreadIdleTest {
         return TestHarts.looping(WFI);
     }
 
-    private static final class CountingListener implements VcpuThread.Listener {
+    private static final class CountingListener extends TestHarts.StrictListener {
         final AtomicInteger slices = new AtomicInteger();
         final long maxSleep;
 
@@ -29,15 +29,6 @@ class VcpuThreadIdleTest {
         @Override
         public void sliceEnded(VcpuThread vcpu) {
             slices.incrementAndGet();
-        }
-
-        @Override
-        public void fatal(VcpuThread vcpu, String message) {
-            throw new AssertionError(message);
-        }
-
-        @Override
-        public void started(VcpuThread vcpu) {
         }
 
         @Override

@@ -16,18 +16,11 @@ class VcpuThreadPauseTest {
         return TestHarts.looping(PAUSE);
     }
 
-    private record ParkingListener(long parkNanos) implements VcpuThread.Listener {
-        @Override
-        public void sliceEnded(VcpuThread vcpu) {
-        }
+    private static final class ParkingListener extends TestHarts.StrictListener {
+        private final long parkNanos;
 
-        @Override
-        public void fatal(VcpuThread vcpu, String message) {
-            throw new AssertionError(message);
-        }
-
-        @Override
-        public void started(VcpuThread vcpu) {
+        ParkingListener(long parkNanos) {
+            this.parkNanos = parkNanos;
         }
 
         @Override
