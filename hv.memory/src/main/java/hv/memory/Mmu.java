@@ -639,6 +639,23 @@ public final class Mmu {
         return fetchSlow(pc);
     }
 
+    /**
+     * For a debugger: the guest-physical address of {@code va} in the hart's current address space
+     * (satp, as its instruction fetches see it: Bare or M-mode means va itself), or -1 if no valid
+     * leaf maps it. A side-effect-free page walk (privileged spec 4.3.2 steps 1-4 and 6): no
+     * permission check, no A/D update, no TLB fill. Call while the hart is not running.
+     */
+    public long debugTranslate(long va) {
+        if (mode == 0 || fetchPriv == PRIV_M) {
+            return va;
+        }
+        PageWalker w = new PageWalker(ram);
+        if (w.walkToLeaf(va, rootPpn, PageWalker.levels(mode), null) != PageWalker.OK) {
+            return -1;
+        }
+        return w.physical(va);
+    }
+
     /** Statistics: TLB/shadow hits, misses, fills, invalidations. */
     public MmuStats stats() {
         return stats;
