@@ -23,6 +23,12 @@ public enum ExitReason {
     TRAP,
     /** ebreak while a debugger is attached. */
     BREAKPOINT,
+    /**
+     * Stopped for a debugger: before an instruction at one of the breakpoints given to
+     * {@link Hart#watchBreakpoints}, or after the one instruction of {@link Hart#step}. pc is the next
+     * instruction to run; nothing about the guest changed.
+     */
+    DEBUG,
     /** The core hit a condition it cannot emulate (a bug): the VM stops with a message. */
     INTERNAL_ERROR
 }

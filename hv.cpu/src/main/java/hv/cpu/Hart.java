@@ -88,6 +88,10 @@ public final class Hart {
     public boolean debuggerAttached;
     /** Why the last INTERNAL_ERROR exit happened. */
     public String internalError;
+    /** A debugger's breakpoints (virtual pcs) this hart stops before, or null (see {@link #watchBreakpoints}). */
+    private Breakpoints breakpoints;
+    /** True during {@link #step()}: run exactly one instruction, take no interrupt before it. */
+    private boolean stepping;
 
     // LR/SC reservation: RAM offset, size and the value LR loaded (see Atomics).
     long reservationOffset = -1;
@@ -1134,8 +1138,20 @@ public final class Hart {
         long limit = 0; // 0: start with the slow boundary (pending interrupts, timers)
         long pc = this.pc;
         nextTimerCheck = 0;
+        // Debug mode (a debugger's breakpoints are set, or single-step): every instruction goes through
+        // this loop on its own, from the scratch array, so a breakpoint is checked before each one and
+        // neither fast() nor a translated region runs past it (decoded pages and regions are untouched).
+        final Breakpoints bps = breakpoints;
+        final boolean debug = stepping || (bps != null && !bps.isEmpty());
+        int attempts = 0; // debug mode: instructions started in this call (one that traps counts)
         outer:
         for (;;) {
+            if (debug && (stepping ? attempts > 0 : bps.contains(pc))) {
+                this.pc = pc;
+                exitPoll();
+                retired += n;
+                return ExitReason.DEBUG;
+            }
             // Reaching the instruction limit (budget, or the next timer check every 4096 instructions)
             // samples the code that ran: the pc is where the hart was heading, usually into a hot loop
             // that otherwise never leaves fast(). Such an entry weighs more for the JIT.
@@ -1148,13 +1164,20 @@ public final class Hart {
                     retired += n;
                     return r;
                 }
-                pc = this.pc;
                 limit = this.limit;
+                if (debug && this.pc != pc) { // an interrupt was taken: check the handler's pc first
+                    pc = this.pc;
+                    continue outer;
+                }
+                pc = this.pc;
             }
             long vbase = pc & PAGE_MASK;
             long[] code = null;
             int idx = -1;
             try {
+                if (debug) {
+                    attempts++; // before the fetch: a fetch fault is the step too
+                }
                 if (vbase == curVBase) {
                     code = curCode;
                 } else {
@@ -1168,7 +1191,12 @@ public final class Hart {
                     }
                 }
                 idx = ((int) pc & 0xfff) >>> 1;
-                if (jit != null) {
+                if (debug) {
+                    crossScratch[0] = debugEntry(code, idx);
+                    code = crossScratch;
+                    vbase = pc;
+                    idx = 0;
+                } else if (jit != null) {
                     if (((int) code[idx] & 0xff) != JIT_REGION) {
                         jit.entered(curPage, idx, heat); // a block start: profile it (may translate it)
                     }
@@ -1377,7 +1405,7 @@ public final class Hart {
             updateTimers();
             nextTimerCheck = n + TIMER_CHECK_INTERVAL;
         }
-        long cause = pendingInterrupt();
+        long cause = stepping ? -1 : pendingInterrupt(); // a single step takes no interrupt (as QEMU's gdbstub)
         if (cause >= 0) {
             ExitReason r = trap(cause | Long.MIN_VALUE, 0);
             if (r != null) {
@@ -1389,6 +1417,21 @@ public final class Hart {
         }
         limit = Math.min(budget, nextTimerCheck);
         return null;
+    }
+
+    /**
+     * The decoded entry of the instruction at {@code idx} of the current page, for debug mode: decoded
+     * now if it was not yet, and the original instruction where a translated region starts.
+     */
+    private long debugEntry(long[] code, int idx) {
+        long e = code[idx];
+        int op = (int) e & 0xff;
+        if (op == UNDECODED) {
+            e = code[idx] = curPage.decode(idx);
+        } else if (op == JIT_REGION) {
+            e = curPage.regions[idx].entry;
+        }
+        return e;
     }
 
     /** Before any exit: the MMU's own reports must reach other harts before the VMM acts (e.g. an SBI fence). */
@@ -1696,6 +1739,71 @@ public final class Hart {
         if (jit != null) {
             jit.sharedRegions = java.util.Objects.requireNonNull(regions);
         }
+    }
+
+    // ===================== debugger support =====================
+
+    /**
+     * Makes {@link #run} stop with {@link ExitReason#DEBUG} before executing an instruction whose
+     * (virtual) pc is in {@code set}, pc left there; null: none. The set may change while the hart
+     * is paused; a run() looks at it when it starts. While the set is empty the hart runs at full
+     * speed (decode cache, JIT); while not, one instruction at a time through the interpreter, so
+     * breakpoints never patch guest memory and always hold, translated code or not. Call on the
+     * hart's thread or before it runs.
+     */
+    public void watchBreakpoints(Breakpoints set) {
+        this.breakpoints = set;
+    }
+
+    /**
+     * Executes exactly one instruction, with the interpreter and without taking an interrupt first
+     * (as QEMU's gdbstub steps by default), and returns {@link ExitReason#DEBUG} with pc at the next
+     * instruction, or at the trap handler's first instruction if it trapped. An instruction that exits
+     * to the VMM returns that exit instead (ECALL: pc still at the ecall, the VMM completes it; WFI,
+     * PAUSE: pc past it). A breakpoint at the current pc does not stop the step (it steps over it).
+     */
+    public ExitReason step() {
+        stepping = true;
+        try {
+            for (;;) {
+                ExitReason r = run(Long.MAX_VALUE);
+                if (r != ExitReason.BUDGET) { // BUDGET: a kick came before the instruction ran
+                    return r;
+                }
+            }
+        } finally {
+            stepping = false;
+        }
+    }
+
+    /**
+     * Reads CSR {@code csr} as the guest would (for a debugger; no privilege check, no side effect).
+     * Call only while the hart is not running.
+     *
+     * @throws IllegalArgumentException if the hart has no such CSR
+     */
+    public long debugReadCsr(int csr) {
+        try {
+            return Csr.read(this, csr & 0xfff, 0);
+        } catch (MemoryFault e) {
+            throw new IllegalArgumentException("no CSR 0x" + Integer.toHexString(csr));
+        }
+    }
+
+    /**
+     * Writes CSR {@code csr} as a guest write would (WARL rules apply), for a debugger; returns false
+     * if the hart has no such CSR. Call only while the hart is not running.
+     */
+    public boolean debugWriteCsr(int csr, long value) {
+        try {
+            Csr.read(this, csr & 0xfff, 0); // does it exist?
+            Csr.write(this, csr & 0xfff, value, 0);
+        } catch (MemoryFault e) {
+            return false;
+        }
+        updateMmuContext();
+        dropFetchCache();
+        return true;
     }
 
     /** Makes a running {@link #run} return soon with BUDGET, and wakes {@link #awaitInterrupt}. Thread-safe. */
