@@ -13,6 +13,7 @@ import hv.devices.platform.MachineClock;
 import hv.devices.platform.Plic;
 import hv.devices.platform.VirtLayout;
 import hv.devices.plugins.PluginCatalog;
+import hv.hosts.debug.GdbStub;
 import hv.hosts.sbi.Sbi;
 import hv.hosts.vcpu.VcpuThread;
 import hv.memory.GuestRam;
@@ -45,6 +46,8 @@ public final class Machine {
     private final HtifWatcher htif;
     /** What a vCPU does on a PAUSE exit (see VcpuThread.Listener#pauseParkNanos). */
     private final long pauseParkNanos;
+    /** The gdb stub, when the user asked for one ({@link #attachDebugger}). */
+    private GdbStub gdb;
 
     private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
                     VmLifecycle lifecycle, BootPlan plan, HostConsole console) {
@@ -213,6 +216,20 @@ public final class Machine {
         return t;
     }
 
+    /**
+     * Serves gdb on {@code address} while the VM runs (port 0: any free port; see hv.hosts.debug);
+     * with {@code waitForDebugger} the harts do not run until gdb continues them. Call before
+     * {@link #run}. Returns the port.
+     */
+    public int attachDebugger(java.net.InetSocketAddress address, boolean waitForDebugger) throws java.io.IOException {
+        hv.cpu.Breakpoints breakpoints = new hv.cpu.Breakpoints();
+        for (Hart h : harts) {
+            h.watchBreakpoints(breakpoints);
+        }
+        gdb = GdbStub.open(address, waitForDebugger, vcpus, ram, breakpoints, lifecycle::quit);
+        return gdb.port();
+    }
+
     /** Runs until the VM ends; stops the vCPUs and closes the devices before returning. */
     public VmOutcome run() {
         for (MachineDevices.Placed p : devices.placed()) {
@@ -226,6 +243,9 @@ public final class Machine {
                 h.x[11] = plan.dtbAddress();
                 h.x[12] = plan.a2();
             }
+        }
+        if (gdb != null) {
+            gdb.start(); // before the vCPUs: --gdb-wait holds them
         }
         for (VcpuThread v : vcpus) {
             v.start("hv-vcpu-" + v.hart().hartId());
@@ -249,6 +269,9 @@ public final class Machine {
         if (sampler != null) {
             sampler.finish();
         }
+        if (gdb != null) {
+            gdb.vmEnded(outcome.exitCode());
+        }
         for (VcpuThread v : vcpus) {
             v.send(new VcpuThread.Command.Finish());
         }
@@ -258,6 +281,9 @@ public final class Machine {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (gdb != null) {
+            gdb.close();
         }
         devices.close();
         return outcome;

@@ -42,6 +42,20 @@ public final class VirtualMachine {
         return machine.statsReport();
     }
 
+    /**
+     * Serves gdb on {@code address} while the VM runs (port 0: any free one), harts held until gdb
+     * continues them if {@code waitForDebugger}; returns the port. Call before {@link #run}.
+     *
+     * @throws VmConfigException if the address cannot be bound
+     */
+    public int attachDebugger(java.net.InetSocketAddress address, boolean waitForDebugger) throws VmConfigException {
+        try {
+            return machine.attachDebugger(address, waitForDebugger);
+        } catch (java.io.IOException e) {
+            throw new VmConfigException("--gdb " + address.getHostString() + ":" + address.getPort() + ": " + e.getMessage());
+        }
+    }
+
     /** Runs until the VM ends; releases every host resource before returning. */
     public VmOutcome run() {
         return machine.run();

@@ -7,6 +7,7 @@ import hv.hosts.VmConfigException;
 import hv.hosts.VmOutcome;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 
 /** {@code hv run}: boots a VM with the console on stdio. */
@@ -16,9 +17,19 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     VmOptions options;
 
+    @Option(names = "--gdb", paramLabel = "[HOST:]PORT", description = "Serve the GDB remote protocol on this TCP address (host default 127.0.0.1; port 0: any free port, printed).")
+    String gdb;
+
+    @Option(names = "--gdb-wait", description = "With --gdb: the harts do not run until the debugger continues them (QEMU's -S).")
+    boolean gdbWait;
+
     @Override
     public Integer call() {
         VmConfig config = options.toConfig(true);
+        java.net.InetSocketAddress gdbAddress = gdb == null ? null : GdbAddress.parse(gdb);
+        if (gdbWait && gdbAddress == null) {
+            throw new UserError("--gdb-wait needs --gdb [HOST:]PORT", ExitCodes.USAGE);
+        }
         PluginCatalog catalog = PluginCatalog.load(PluginFolders.withDefault(config.pluginDirs()));
         for (String error : catalog.errors()) {
             System.err.println("hv: plugin: " + error);
@@ -28,6 +39,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                 VmOutcome outcome;
                 try {
                     VirtualMachine vm = VirtualMachine.create(config, catalog, new StdioConsole());
+                    if (gdbAddress != null) {
+                        int port = vm.attachDebugger(gdbAddress, gdbWait);
+                        System.err.println("hv: gdb: listening on " + gdbAddress.getHostString() + ":" + port
+                                + (gdbWait ? " (harts wait for the debugger)" : ""));
+                    }
                     outcome = vm.run();
                     if (config.stats()) {
                         System.err.print(vm.statsReport());

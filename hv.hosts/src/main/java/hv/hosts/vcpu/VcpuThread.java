@@ -36,6 +36,18 @@ public final class VcpuThread implements Runnable {
         record Resume() implements Command { }
         record StopHart() implements Command { }
         record Finish() implements Command { }
+        /** A debugger's single step (hv.hosts.debug): a PAUSED hart runs one instruction and stays PAUSED. */
+        record Step() implements Command { }
+    }
+
+    /** A debugger attached to this vCPU (see {@link #attachDebugger}). */
+    public interface DebugListener {
+        /**
+         * The hart stopped for the debugger (a breakpoint, or a {@link Command.Step} done; a stopped
+         * hart that cannot step reports at once). Called on the vCPU's thread; the vCPU is PAUSED
+         * right after (resume it with {@link Command.Resume}).
+         */
+        void debugStop(VcpuThread vcpu);
     }
 
     /** Where the vCPU reports what only the VM can decide. */
@@ -77,6 +89,8 @@ public final class VcpuThread implements Runnable {
     private State beforePause = State.RUNNING;
     /** True while the thread sleeps (WFI, stopped, paused) rather than runs guest code: for samplers. */
     private volatile boolean sleeping;
+    /** The debugger told about breakpoint and step stops, or null. */
+    private volatile DebugListener debugger;
 
     /** In hypervisor mode the built-in SBI is attached with {@link #attachSbi}; without it ecalls trap to guest M-mode. */
     public VcpuThread(Hart hart, Listener listener, boolean startRunning) {
@@ -88,6 +102,11 @@ public final class VcpuThread implements Runnable {
     /** The built-in SBI that handles this hart's ecall exits (hypervisor mode). */
     public void attachSbi(Sbi sbi) {
         this.sbi = sbi;
+    }
+
+    /** Reports this vCPU's debug stops to {@code listener} (null: none; a DEBUG exit is then fatal). */
+    public void attachDebugger(DebugListener listener) {
+        this.debugger = listener;
     }
 
     public Hart hart() {
@@ -193,6 +212,7 @@ public final class VcpuThread implements Runnable {
                     }
                 }
                 case Command.Finish f -> state = State.FINISHED;
+                case Command.Step s -> step();
             }
         }
     }
@@ -200,15 +220,7 @@ public final class VcpuThread implements Runnable {
     private void runSlice() {
         ExitReason reason = hart.run(SLICE);
         switch (reason) {
-            case ECALL -> {
-                Sbi sbi = this.sbi;
-                if (sbi == null) {
-                    listener.fatal(this, "ecall exit without an SBI (firmware mode)");
-                    return;
-                }
-                hart.advancePastEcall(); // SBI returns to the instruction after the ecall
-                sbi.handle(hart.hartId(), hart.x);
-            }
+            case ECALL -> ecall();
             case WFI -> {
                 listener.sliceEnded(this); // a guest that signals HTIF and then idles must still be seen
                 if (mailbox.isEmpty()) {
@@ -220,8 +232,52 @@ public final class VcpuThread implements Runnable {
             case PAUSE -> spinWait();
             case BUDGET -> listener.sliceEnded(this);
             case BREAKPOINT -> listener.fatal(this, "breakpoint exit with no debugger attached");
+            case DEBUG -> debugStopped();
             case TRAP -> listener.fatal(this, "unexpected process-mode trap exit in a system VM");
             case INTERNAL_ERROR -> listener.fatal(this, "internal error in hart " + hart.hartId() + ": " + hart.internalError);
+        }
+    }
+
+    private void ecall() {
+        Sbi sbi = this.sbi;
+        if (sbi == null) {
+            listener.fatal(this, "ecall exit without an SBI (firmware mode)");
+            return;
+        }
+        hart.advancePastEcall(); // SBI returns to the instruction after the ecall
+        sbi.handle(hart.hartId(), hart.x);
+    }
+
+    /** A breakpoint (or a step) stopped the hart: tell the debugger first, then pause (all-stop is its call). */
+    private void debugStopped() {
+        DebugListener d = debugger;
+        if (d == null) {
+            listener.fatal(this, "debug exit with no debugger attached");
+            return;
+        }
+        d.debugStop(this);
+        beforePause = State.RUNNING;
+        state = State.PAUSED;
+    }
+
+    /**
+     * One instruction for the debugger, only while PAUSED from RUNNING (a hart that SBI HSM has
+     * not started has nothing to step: it reports at once). Exits a step can end with are handled
+     * as in {@link #runSlice} (an ecall completes through the SBI; WFI and PAUSE just end the step).
+     */
+    private void step() {
+        DebugListener d = debugger;
+        if (state == State.PAUSED && beforePause == State.RUNNING) {
+            switch (hart.step()) {
+                case ECALL -> ecall();
+                case TRAP -> listener.fatal(this, "unexpected process-mode trap exit in a system VM");
+                case INTERNAL_ERROR -> listener.fatal(this, "internal error in hart " + hart.hartId() + ": " + hart.internalError);
+                default -> {
+                }
+            }
+        }
+        if (d != null) {
+            d.debugStop(this);
         }
     }
 
