@@ -22,6 +22,7 @@ PACKAGES=(
   zstd                         # .deb members may be zstd-compressed
   e2fsprogs                    # mkfs.ext4 for virtio-blk disk images in tests
   make                         # builds guests/ and bench/guest/
+  gdb-multiarch                # the GDB stub's test against a real gdb (hv run --gdb)
 )
 
 # One dpkg-query call for all (fast); it lists nothing for a package it has never heard of.
