@@ -26,9 +26,10 @@ hot_mid:                    // not a block start: a breakpoint in the middle of 
     .globl check_result
 check_result:
     addi a0, a0, -16
-    beqz a0, 1f
+    beqz a0, result_ok      // (no numeric label: FAIL_REG has a `1:` of its own)
     FAIL_REG a0             // a debugger that changed a0 here changes the exit status
-1:  PASS
+result_ok:
+    PASS
 
     .globl triple_plus_one
 triple_plus_one:
