@@ -115,18 +115,7 @@ class GdbStubTest {
 
     @Test
     void breakpointsHoldInJitTranslatedCode() throws Exception {
-        String old = System.getProperty("hv.jit.threshold");
-        System.setProperty("hv.jit.threshold", "1");
-        DebugVm vm;
-        try {
-            vm = new DebugVm(1, true);
-        } finally {
-            if (old == null) {
-                System.clearProperty("hv.jit.threshold");
-            } else {
-                System.setProperty("hv.jit.threshold", old);
-            }
-        }
+        DebugVm vm = jitVm();
         try (RspClient gdb = new RspClient(vm.port)) {
             gdb.startNoAck();
             long mid = symbol("hot_mid");
@@ -144,6 +133,40 @@ class GdbStubTest {
             assertEquals("W00", gdb.reply());
         }
         assertEquals(0, vm.outcome().exitCode());
+    }
+
+    @Test
+    void patchingCodeTheJitTranslatedTakesEffect() throws Exception {
+        DebugVm vm = jitVm();
+        try (RspClient gdb = new RspClient(vm.port)) {
+            gdb.writeLong(symbol("spin_flag"), 1);
+            gdb.send("c");
+            Thread.sleep(150); // the spin loop runs translated by now
+            gdb.interrupt();
+            assertEquals("T02thread:1;", gdb.reply());
+            long branch = symbol("spin") + 14; // bnez t1, spin
+            assertEquals("e31903fe", gdb.ask("m" + hex(branch) + ",4"));
+            gdb.expectOk(gdb.ask("M" + hex(branch) + ",4:13000000")); // -> addi x0, x0, 0
+            assertEquals("13000000", gdb.ask("m" + hex(branch) + ",4"));
+            gdb.send("c"); // the loop ends although spin_flag is still set: the stale translation is gone
+            assertEquals("W00", gdb.reply());
+        }
+        assertEquals(0, vm.outcome().exitCode());
+    }
+
+    /** A VM whose harts translate every block at once (-Dhv.jit.threshold=1). */
+    private static DebugVm jitVm() throws Exception {
+        String old = System.getProperty("hv.jit.threshold");
+        System.setProperty("hv.jit.threshold", "1");
+        try {
+            return new DebugVm(1, true);
+        } finally {
+            if (old == null) {
+                System.clearProperty("hv.jit.threshold");
+            } else {
+                System.setProperty("hv.jit.threshold", old);
+            }
+        }
     }
 
     @Test
