@@ -92,6 +92,8 @@ public final class Hart {
     private Breakpoints breakpoints;
     /** True during {@link #step()}: run exactly one instruction, take no interrupt before it. */
     private boolean stepping;
+    /** The watchpoint the last DEBUG exit stopped for, or null (see {@link #watchpointHit}). */
+    private Breakpoints.Watch watchHit;
 
     // LR/SC reservation: RAM offset, size and the value LR loaded (see Atomics).
     long reservationOffset = -1;
@@ -1144,9 +1146,11 @@ public final class Hart {
         final Breakpoints bps = breakpoints;
         final boolean debug = stepping || (bps != null && !bps.isEmpty());
         int attempts = 0; // debug mode: instructions started in this call (one that traps counts)
+        final boolean watching = debug && bps != null && bps.hasWatchpoints();
+        watchHit = null; // set before an instruction that accesses a watched range: stop after it
         outer:
         for (;;) {
-            if (debug && (stepping ? attempts > 0 : bps.contains(pc))) {
+            if (debug && (watchHit != null || (stepping ? attempts > 0 : bps.contains(pc)))) {
                 this.pc = pc;
                 exitPoll();
                 retired += n;
@@ -1193,6 +1197,9 @@ public final class Hart {
                 idx = ((int) pc & 0xfff) >>> 1;
                 if (debug) {
                     crossScratch[0] = debugEntry(code, idx);
+                    if (watching) {
+                        watchHit = watchedAccess(crossScratch[0]);
+                    }
                     code = crossScratch;
                     vbase = pc;
                     idx = 0;
@@ -1274,6 +1281,7 @@ public final class Hart {
                     }
                 }
             } catch (MemoryFault mf) {
+                watchHit = null; // the access did not happen
                 if (idx == IN_REGION) { // the region has set pc and its count (precise trap)
                     n = jitFaultCount;
                     jitExits[RegionEmitter.EXIT_FAULT]++;
@@ -1432,6 +1440,51 @@ public final class Hart {
             e = curPage.regions[idx].entry;
         }
         return e;
+    }
+
+    /**
+     * The watchpoint the load, store or atomic {@code e} is about to access, or null (debug mode:
+     * the hart stops after the instruction). The address is computed from the registers now, before
+     * the instruction changes them.
+     */
+    private Breakpoints.Watch watchedAccess(long e) {
+        int op = (int) e & 0xff;
+        int size, kind = Breakpoints.READ;
+        switch (op) {
+            case LB, LBU -> size = 1;
+            case LH, LHU -> size = 2;
+            case LW, LWU, C_LW, FLW, LR_W -> size = 4;
+            case LD, C_LD, FLD, C_FLD, LR_D -> size = 8;
+            case SB -> {
+                size = 1;
+                kind = Breakpoints.WRITE;
+            }
+            case SH -> {
+                size = 2;
+                kind = Breakpoints.WRITE;
+            }
+            case SW, C_SW, FSW, SC_W -> {
+                size = 4;
+                kind = Breakpoints.WRITE;
+            }
+            case SD, C_SD, FSD, C_FSD, SC_D -> {
+                size = 8;
+                kind = Breakpoints.WRITE;
+            }
+            case AMO_W -> {
+                size = 4;
+                kind = Breakpoints.ACCESS;
+            }
+            case AMO_D -> {
+                size = 8;
+                kind = Breakpoints.ACCESS;
+            }
+            default -> {
+                return null;
+            }
+        }
+        long imm = op >= LR_W && op <= AMO_D ? 0 : e >> 32; // atomics address x[rs1] itself
+        return breakpoints.watchHit(x[(int) (e >>> 14) & 31] + imm, size, kind);
     }
 
     /** Before any exit: the MMU's own reports must reach other harts before the VMM acts (e.g. an SBI fence). */
@@ -1745,7 +1798,8 @@ public final class Hart {
 
     /**
      * Makes {@link #run} stop with {@link ExitReason#DEBUG} before executing an instruction whose
-     * (virtual) pc is in {@code set}, pc left there; null: none. The set may change while the hart
+     * (virtual) pc is in {@code set}, pc left there, and after one that loads or stores in a watched
+     * range of the set (see {@link #watchpointHit}); null: none. The set may change while the hart
      * is paused; a run() looks at it when it starts. While the set is empty the hart runs at full
      * speed (decode cache, JIT); while not, one instruction at a time through the interpreter, so
      * breakpoints never patch guest memory and always hold, translated code or not. Call on the
@@ -1753,6 +1807,15 @@ public final class Hart {
      */
     public void watchBreakpoints(Breakpoints set) {
         this.breakpoints = set;
+    }
+
+    /**
+     * The watchpoint whose range the instruction before the last {@link ExitReason#DEBUG} stop
+     * accessed (the hart stops after such an instruction), or null if that stop was a breakpoint or
+     * a step that touched no watched range.
+     */
+    public Breakpoints.Watch watchpointHit() {
+        return watchHit;
     }
 
     /**

@@ -126,4 +126,37 @@ class DebugStopTest {
             assertEquals(100, m.hart.x[5]);
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void watchpointsStopAfterTheAccessingInstruction(int jit) {
+        try (TestMachine m = new TestMachine(HartConfig.firmware().withJitThreshold(jit))) {
+            long data = TestMachine.DATA;
+            m.store64(data, 5);
+            // x5 = &data; x6 = data[0] (load); x6 += 1; the word at +4 = x6 (store); data[0] = x6 (store)
+            m.put(B, ld(6, 5, 0), addi(6, 6, 1), sw(6, 5, 4), sd(6, 5, 0), EBREAK);
+            m.hart.reset(B, Hart.PRIV_M);
+            m.hart.x[5] = data;
+            m.hart.flushDecodeCache();
+            Breakpoints bps = new Breakpoints();
+            bps.addWatch(data, 4, Breakpoints.WRITE); // the low word only: sw at +4 does not touch it
+            bps.addWatch(data, 8, Breakpoints.READ);
+            m.hart.watchBreakpoints(bps);
+
+            assertEquals(ExitReason.DEBUG, m.hart.run(1_000_000));
+            assertEquals(B + 4, m.hart.pc, "after the load");
+            assertEquals(5, m.hart.x[6]);
+            assertEquals(new Breakpoints.Watch(data, 8, Breakpoints.READ), m.hart.watchpointHit());
+
+            assertEquals(ExitReason.DEBUG, m.hart.run(1_000_000));
+            assertEquals(B + 16, m.hart.pc, "after the sd, not after the sw that missed the watched word");
+            assertEquals(6, m.load64(data) & 0xffffffffL);
+            assertEquals(new Breakpoints.Watch(data, 4, Breakpoints.WRITE), m.hart.watchpointHit());
+
+            assertTrue(bps.removeWatch(data, 4, Breakpoints.WRITE));
+            assertTrue(bps.removeWatch(data, 8, Breakpoints.READ));
+            assertTrue(bps.isEmpty());
+            assertEquals(ExitReason.BREAKPOINT, m.hart.run(1_000_000));
+        }
+    }
 }

@@ -108,8 +108,19 @@ final class GdbSession {
         running = false;
         stoppedHart = hart;
         gHart = hart;
-        channel.send(stopReply(signal));
+        lastStop = stopReply(signal);
+        if (signal == SIGTRAP) {
+            Breakpoints.Watch w = harts.vcpu(hart).hart().watchpointHit();
+            if (w != null) { // E.3: watch/rwatch/awatch:addr; gdb finds its watchpoint by the address
+                String kind = w.kind() == Breakpoints.WRITE ? "watch" : w.kind() == Breakpoints.READ ? "rwatch" : "awatch";
+                lastStop += kind + ":" + Long.toHexString(w.address()) + ";";
+            }
+        }
+        channel.send(lastStop);
     }
+
+    /** The last stop reply (the answer to '?'). */
+    private String lastStop;
 
     private String stopReply(int signal) {
         return String.format("T%02xthread:%x;", signal, stoppedHart + 1);
@@ -148,7 +159,7 @@ final class GdbSession {
             return "";
         }
         return switch (cmd.charAt(0)) {
-            case '?' -> stopReply(SIGTRAP);
+            case '?' -> lastStop != null ? lastStop : stopReply(SIGTRAP);
             case 'q' -> query(cmd);
             case 'Q' -> cmd.equals("QStartNoAckMode") ? "OK" : "";
             case 'H' -> selectThread(cmd);
@@ -346,18 +357,39 @@ final class GdbSession {
 
     // ---------------------------------------------------------------- breakpoints
 
-    /** Z/z type,addr,kind: 0 software and 1 hardware breakpoints share the machine's set; watchpoints unsupported. */
+    /**
+     * Z/z type,addr,kind (E.2): 0 software and 1 hardware breakpoints share the machine's set (kind,
+     * the instruction length, does not matter: nothing is patched); 2 write, 3 read and 4 access
+     * watchpoints of kind bytes at addr.
+     */
     private String breakpoint(String cmd) {
         String[] f = cmd.substring(1).split("[,;]");
         int type = (int) Hex.number(f[0]);
         long addr = Hex.number(f[1]);
-        if (type != 0 && type != 1) {
-            return ""; // Z2-Z4 (watchpoints): not supported, gdb falls back to software watchpoints
-        }
-        if (cmd.charAt(0) == 'Z') {
-            breakpoints.add(addr);
-        } else {
-            breakpoints.remove(addr);
+        boolean insert = cmd.charAt(0) == 'Z';
+        switch (type) {
+            case 0, 1 -> {
+                if (insert) {
+                    breakpoints.add(addr);
+                } else {
+                    breakpoints.remove(addr);
+                }
+            }
+            case 2, 3, 4 -> {
+                long length = Hex.number(f[2]);
+                int kind = type == 2 ? Breakpoints.WRITE : type == 3 ? Breakpoints.READ : Breakpoints.ACCESS;
+                if (length <= 0 || length > 1 << 20) {
+                    return "E22";
+                }
+                if (insert) {
+                    breakpoints.addWatch(addr, length, kind);
+                } else {
+                    breakpoints.removeWatch(addr, length, kind);
+                }
+            }
+            default -> {
+                return "";
+            }
         }
         return "OK";
     }

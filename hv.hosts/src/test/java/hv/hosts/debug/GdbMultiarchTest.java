@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The real gdb (Debian's gdb-multiarch, installed by scripts/setup-host.sh) in batch mode against
  * the stub: it reads target.xml, sets breakpoints by symbol, continues (stepping over its own
  * breakpoint each time, in a loop the JIT has translated), reads registers and memory, single-steps,
- * changes a0 and sees the guest's exit status change.
+ * changes a0 and sees the guest's exit status change, and stops on a write with a hardware watchpoint.
  */
 class GdbMultiarchTest {
 
@@ -45,7 +45,10 @@ class GdbMultiarchTest {
                 "x/gx &magic",
                 "info registers priv mstatus fflags",
                 "set $a0 = 23",
-                "delete", "continue")) {
+                "delete",
+                "thread 2", "set scheduler-locking on", // only hart 1 runs (vCont;c:2): hart 0 must not finish
+                "watch *(long *)&hart1_count", "continue", // hart 1 increments it
+                "delete", "set scheduler-locking off", "continue")) {
             cmd.add("-ex");
             cmd.add(c);
         }
@@ -63,6 +66,8 @@ class GdbMultiarchTest {
         assertTrue(out.contains("0x1122334455667788"), "memory:\n" + out);
         assertTrue(out.matches("(?s).*priv\\s+0x3.*"), "M-mode:\n" + out);
         assertTrue(out.contains("mstatus") && out.contains("fflags"), out);
+        assertTrue(out.matches("(?s).*Hardware watchpoint \\d+: \\*\\(long \\*\\)&hart1_count\\s+Old value = \\d+\\s+New value = \\d+.*"),
+                "a hardware watchpoint (Z2) on hart 1's counter:\n" + out);
         assertTrue(out.contains("exited with code 027"), "a0 = 23 makes the guest fail with 23 (gdb prints octal):\n" + out);
         assertEquals(23, vm.outcome().exitCode());
     }

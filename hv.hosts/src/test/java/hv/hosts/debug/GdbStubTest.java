@@ -170,6 +170,30 @@ class GdbStubTest {
     }
 
     @Test
+    void watchpointsReportTheWatchedAddress() throws Exception {
+        DebugVm vm = new DebugVm(2, true);
+        try (RspClient gdb = new RspClient(vm.port)) {
+            gdb.writeLong(symbol("spin_flag"), 1); // hart 0 spins reading spin_flag; hart 1 counts
+            long count = symbol("hart1_count");
+            gdb.expectOk(gdb.ask("Z2," + hex(count) + ",8"));
+            assertEquals("T05thread:2;watch:" + hex(count) + ";", gdb.ask("vCont;c"));
+            gdb.expectOk(gdb.ask("Hg2"));
+            assertEquals(symbol("secondary_loop") + 10, gdb.register(PC), "after the store (sd at +6, 4 bytes)");
+            assertEquals(1, gdb.readLong(count));
+            gdb.expectOk(gdb.ask("z2," + hex(count) + ",8"));
+            long flag = symbol("spin_flag");
+            gdb.expectOk(gdb.ask("Z3," + hex(flag) + ",8"));
+            assertEquals("T05thread:1;rwatch:" + hex(flag) + ";", gdb.ask("vCont;c:1")); // hart 0 alone
+            assertEquals("T05thread:1;rwatch:" + hex(flag) + ";", gdb.ask("?"));
+            gdb.expectOk(gdb.ask("z3," + hex(flag) + ",8"));
+            gdb.writeLong(flag, 0);
+            gdb.send("c");
+            assertEquals("W00", gdb.reply());
+        }
+        assertEquals(0, vm.outcome().exitCode());
+    }
+
+    @Test
     void garbageGetsErrorsAndTheGuestRunsOnWhenTheDebuggerGoes() throws Exception {
         DebugVm vm = new DebugVm(1, true);
         try (RspClient gdb = new RspClient(vm.port)) {
@@ -187,7 +211,8 @@ class GdbStubTest {
             assertTrue(gdb.ask("Hg99").startsWith("E"));
             assertTrue(gdb.ask("vCont;x").startsWith("E"));
             assertTrue(gdb.ask("Z0,").startsWith("E"));
-            assertEquals("", gdb.ask("Z2,80002000,8"), "watchpoints: unsupported");
+            assertEquals("", gdb.ask("Z7,80002000,8"), "no such breakpoint type");
+            assertTrue(gdb.ask("Z2,80002000,0").startsWith("E"), "an empty watchpoint");
             assertEquals("T05thread:1;", gdb.ask("?"), "still talking");
             gdb.raw("$" + "a".repeat(RspChannel.MAX_PACKET + 100)); // an endless packet: dropped
             assertTrue(gdb.closedByPeer());
