@@ -32,7 +32,12 @@ final class GdbSession {
 
     /** Hart for register and memory access (Hg), for old-style c/s (Hc, -1: all), and the last to stop. */
     private int gHart, cHart = -1, stoppedHart;
+    /** Whether gdb resumed the harts and waits for a stop reply. */
     private boolean running;
+    /** gdb asked to kill the VM: the session ends and the harts are not released. */
+    private boolean killed;
+    /** The last stop reply (the answer to '?'), or null before the first stop. */
+    private String lastStop;
 
     GdbSession(RspChannel channel, HartControl harts, GuestMemoryAccess memory, Breakpoints breakpoints,
                RiscvRegisters registers, Runnable killVm) {
@@ -100,8 +105,6 @@ final class GdbSession {
         }
     }
 
-    private boolean killed;
-
     /** All-stop: one hart stopped (or Ctrl-C): pause the rest, then tell gdb. */
     private void stopped(int hart, int signal) {
         harts.stopAll();
@@ -119,14 +122,11 @@ final class GdbSession {
         channel.send(lastStop);
     }
 
-    /** The last stop reply (the answer to '?'). */
-    private String lastStop;
-
     private String stopReply(int signal) {
         return String.format("T%02xthread:%x;", signal, stoppedHart + 1);
     }
 
-    /** Handles one packet while the harts are stopped; false ends the session. */
+    /** Handles one packet while the harts are stopped; false ends the session (detach, kill). */
     private boolean handle(String cmd) {
         String reply;
         try {
@@ -134,26 +134,16 @@ final class GdbSession {
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
             reply = "E01"; // malformed: numbers, hex, missing fields
         }
-        if (reply == null) {
-            return true; // resumed: the reply is the stop reply, later
+        if (reply != null) { // null: resumed (the stop reply comes later) or killed (k has no reply)
+            channel.send(reply);
         }
-        if (reply.equals(END)) {
-            return false;
-        }
-        channel.send(reply);
         if (cmd.equals("QStartNoAckMode")) {
-            channel.disableAcks();
+            channel.disableAcks(); // after the OK, which gdb still acknowledges
         }
-        if (cmd.startsWith("D")) {
-            return false;
-        }
-        return true;
+        return !killed && !cmd.startsWith("D");
     }
 
-    /** A reply that ends the session without sending anything (k). */
-    private static final String END = new String("end");
-
-    /** The reply to {@code cmd}; null when the harts were resumed (no reply yet). */
+    /** The reply to {@code cmd}; null when the harts were resumed (no reply yet) or the VM killed. */
     private String dispatch(String cmd) {
         if (cmd.isEmpty()) {
             return "";
@@ -177,7 +167,7 @@ final class GdbSession {
             case 'Z', 'z' -> breakpoint(cmd);
             case 'k' -> {
                 kill();
-                yield END;
+                yield null;
             }
             case 'D' -> "OK";
             default -> "";

@@ -30,7 +30,10 @@ final class RspChannel {
     private final InputStream in;
     private final OutputStream out;
     private volatile boolean noAck;
+    /** The last packet sent, for a '-' (resend) from gdb; null in no-ack mode. */
     private byte[] lastSent;
+    /** The packet readPacket just read had a bad checksum (it was nacked and is dropped). */
+    private boolean lastChecksumBad;
 
     RspChannel(Socket socket) throws IOException {
         this.socket = socket;
@@ -80,8 +83,6 @@ final class RspChannel {
         }
         events.add(new SessionEvent.Disconnected());
     }
-
-    private boolean lastChecksumBad;
 
     /**
      * Reads the rest of a packet after '$': the payload (escapes undone) or null if it is too long.

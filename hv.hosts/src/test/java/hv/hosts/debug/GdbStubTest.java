@@ -194,6 +194,17 @@ class GdbStubTest {
     }
 
     @Test
+    void killEndsTheVm() throws Exception {
+        DebugVm vm = new DebugVm(1, true);
+        try (RspClient gdb = new RspClient(vm.port)) {
+            gdb.writeLong(symbol("spin_flag"), 1); // left alone, the guest would spin forever
+            gdb.send("k");
+            assertTrue(gdb.closedByPeer());
+        }
+        assertEquals(VmOutcome.Kind.QUIT, vm.outcome().kind());
+    }
+
+    @Test
     void garbageGetsErrorsAndTheGuestRunsOnWhenTheDebuggerGoes() throws Exception {
         DebugVm vm = new DebugVm(1, true);
         try (RspClient gdb = new RspClient(vm.port)) {
