@@ -25,11 +25,11 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() {
-        VmConfig config = options.toConfig(true);
         java.net.InetSocketAddress gdbAddress = gdb == null ? null : GdbAddress.parse(gdb);
         if (gdbWait && gdbAddress == null) {
             throw new UserError("--gdb-wait needs --gdb [HOST:]PORT", ExitCodes.USAGE);
         }
+        VmConfig config = options.toConfig(true);
         PluginCatalog catalog = PluginCatalog.load(PluginFolders.withDefault(config.pluginDirs()));
         for (String error : catalog.errors()) {
             System.err.println("hv: plugin: " + error);
