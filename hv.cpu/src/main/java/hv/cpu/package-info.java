@@ -7,6 +7,10 @@
  *     {@code flushDecodeCache()}, {@code requestTlbFlush()}, {@code awaitFlushes()}, {@code awaitInterrupt()}), traps,
  *     interrupts, xRET, WFI, snapshots.</li>
  * <li>{@link hv.cpu.HartConfig}: firmware, hypervisor (HV is the SBI) or process mode.</li>
+ * <li>{@link hv.cpu.Breakpoints}: a debugger's breakpoints and watchpoints, one set per machine that
+ *     the harts check themselves ({@code Hart.watchBreakpoints}, {@code Hart.step}, {@code ExitReason.DEBUG}):
+ *     while it is not empty a hart runs one instruction at a time through the interpreter, so neither the
+ *     decode cache nor translated regions can run past a breakpoint and guest memory is never patched.</li>
  * <li>Package-private: {@code Decoder}/{@code Rvc} (bits to packed entries, {@code Op}),
  *     {@code DecodeCache} (per-page decoded code, FENCE.I coherence), {@code Csr} (Zicsr and every
  *     CSR), {@code Ext} (Zba/Zbb/Zbs, A), {@code Fpu} (F/D register side, calling hv.cpu.fp),
