@@ -13,4 +13,5 @@ module hv.hosts {
     exports hv.hosts;
     exports hv.hosts.boot;
     exports hv.hosts.sbi;
+    exports hv.hosts.snapshot;
 }
