@@ -362,6 +362,22 @@ public final class Machine {
     }
 
     /**
+     * Sets which harts run when the machine starts (the rest wait for SBI HSM hart_start): a
+     * resumed machine learns it from its stream. Only before {@link #run}.
+     */
+    public void presetHarts(boolean[] running) {
+        if (running.length != vcpus.size()) {
+            throw new IllegalArgumentException(running.length + " hart states for " + vcpus.size() + " harts");
+        }
+        for (int i = 0; i < running.length; i++) {
+            vcpus.get(i).presetRunning(running[i]);
+        }
+        if (sbiPlatform != null) {
+            sbiPlatform.readHartStates();
+        }
+    }
+
+    /**
      * Every component's state in save order: harts, clock, CLINT, PLIC, then each device by its
      * bus name. Save only while {@link #paused()}; restore only in a machine built for resume.
      */

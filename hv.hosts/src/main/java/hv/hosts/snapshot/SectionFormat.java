@@ -25,6 +25,8 @@ public final class SectionFormat {
     public static final String CONFIG = "config";
     public static final String RAM = "ram";
     public static final String END = "end";
+    /** Which harts run (the rest wait for SBI HSM hart_start): version 1, int count + one boolean per hart. */
+    public static final String VCPUS = "vcpus";
     /** Pages per RAM section: 1 MiB of data, small enough to checksum and buffer, large enough to stream well. */
     public static final int RAM_CHUNK_PAGES = 256;
 

@@ -72,6 +72,7 @@ public final class Snapshot {
         RamPages ram = new RamPages(m.ram(), out);
         ram.send(bitmap, skipZero);
         ram.flush();
+        StateLoader.writeVcpus(out, m.resumePoint().runningHarts());
         writeComponents(m, out);
         return ram.counts;
     }

@@ -43,6 +43,7 @@ final class StateLoader {
                         RamPages.load(machine.ram(), s);
                         ramSections++;
                     }
+                    case SectionFormat.VCPUS -> machine.presetHarts(readVcpus(s, machine.hartCount()));
                     case SectionFormat.CONFIG -> throw new SnapshotException(source + ": a second config section");
                     default -> {
                         StateComponent c = pending.remove(s.name());
@@ -62,6 +63,32 @@ final class StateLoader {
                 throw new SnapshotException(source + ": section '" + s.name() + "' could not be applied: " + e);
             }
         }
+    }
+
+    static void writeVcpus(SectionOutput out, boolean[] running) throws IOException {
+        StateBuffer b = new StateBuffer();
+        b.putInt(running.length);
+        for (boolean r : running) {
+            b.putBoolean(r);
+        }
+        out.section(SectionFormat.VCPUS, 1, b);
+    }
+
+    private static boolean[] readVcpus(SectionInput.Section s, int harts) throws StateException {
+        if (s.version() != 1) {
+            throw new StateException("vcpus: unknown version " + s.version());
+        }
+        StateCursor c = s.cursor();
+        int n = c.getInt();
+        if (n != harts) {
+            throw new StateException("vcpus: " + n + " harts, this machine has " + harts);
+        }
+        boolean[] running = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            running[i] = c.getBoolean();
+        }
+        c.expectEnd();
+        return running;
     }
 
     long ramSections() {

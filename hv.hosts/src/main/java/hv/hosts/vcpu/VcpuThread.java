@@ -87,6 +87,17 @@ public final class VcpuThread implements Runnable {
         this.state = startRunning ? State.RUNNING : State.STOPPED;
     }
 
+    /**
+     * Sets whether the hart starts running or waits for SBI HSM hart_start; only before
+     * {@link #start}: a migrated machine learns its harts' states at the end of the stream.
+     */
+    public void presetRunning(boolean running) {
+        if (thread != null) {
+            throw new IllegalStateException("vCPU " + hart.hartId() + " already started");
+        }
+        state = running ? State.RUNNING : State.STOPPED;
+    }
+
     /** The built-in SBI that handles this hart's ecall exits (hypervisor mode). */
     public void attachSbi(Sbi sbi) {
         this.sbi = sbi;
