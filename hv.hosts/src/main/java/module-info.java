@@ -14,4 +14,5 @@ module hv.hosts {
     exports hv.hosts.boot;
     exports hv.hosts.sbi;
     exports hv.hosts.snapshot;
+    exports hv.hosts.control;
 }
