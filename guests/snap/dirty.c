@@ -4,14 +4,14 @@
  * The host reads and writes three words at a fixed address (MAILBOX, below the top of a 16 MiB RAM):
  *   [0] the checksum, written at the end
  *   [1] rounds done so far (how far the guest got when it was snapshotted or migrated)
- *   [2] rounds to run, set by the host before the start (0: DEFAULT_ROUNDS)
+ *   [2] rounds to run, set by the host before the start (0: DEFAULT_ROUNDS, several seconds)
  * The checksum depends only on the number of rounds (the test recomputes it in Java).
  */
 #include "hv.h"
 
 #define MAILBOX ((volatile uint64_t *)0x80f00000UL)
 #define WORDS ((2u << 20) / 8)
-#define DEFAULT_ROUNDS 16
+#define DEFAULT_ROUNDS 1000
 
 static uint64_t buf[WORDS];
 
