@@ -34,7 +34,15 @@ final class ResumeOptions {
     String control;
 
     /** Where a resumed VM comes from: its config, its resume point and the hook that loads its state. */
-    record Source(VmConfig config, ResumePoint point, Machine.StartHook hook, Runnable reject) {
+    record Source(VmConfig config, ResumePoint point, Machine.StartHook hook, Runnable reject, String what) {
+        /** The hook, reporting on stderr how long loading the state took. */
+        Machine.StartHook timedHook() {
+            return m -> {
+                long t0 = System.nanoTime();
+                hook.beforeVcpus(m);
+                System.err.printf("hv: resumed from %s in %.0f ms%n", what, (System.nanoTime() - t0) / 1e6);
+            };
+        }
     }
 
     boolean resuming() {
@@ -57,21 +65,22 @@ final class ResumeOptions {
         try {
             if (restore != null) {
                 SnapshotRestore r = SnapshotRestore.open(restore);
-                return source(r.config(), r, r::close, vm);
+                return source(r.config(), r, r::close, vm, restore.toString());
             }
             String[] hp = hostPort(incoming);
             System.err.println("hv: waiting for a migration on " + incoming);
             MigrationTarget t = MigrationTarget.accept(hp[0], Integer.parseInt(hp[1]));
-            return source(t.config(), t, () -> t.reject("the target could not build the machine"), vm);
+            return source(t.config(), t, () -> t.reject("the target could not build the machine"), vm, "the migration stream");
         } catch (SnapshotException e) {
             throw new UserError(e.getMessage());
         }
     }
 
-    private static Source source(SavedConfig saved, Machine.StartHook hook, Runnable reject, VmOptions vm) throws SnapshotException {
+    private static Source source(SavedConfig saved, Machine.StartHook hook, Runnable reject, VmOptions vm, String what)
+            throws SnapshotException {
         try {
             VmConfig c = saved.toVmConfig(vm.disks, vm.nets, vm.pluginDirs, vm.stats, vm.noReboot);
-            return new Source(c, saved.resumePoint(), hook, reject);
+            return new Source(c, saved.resumePoint(), hook, reject, what);
         } catch (SnapshotException e) {
             reject.run();
             throw e;

@@ -47,7 +47,7 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                         throw e;
                     }
                     current.set(vm.machine());
-                    outcome = from != null ? vm.run(from.hook()) : vm.run();
+                    outcome = from != null ? vm.run(from.timedHook()) : vm.run();
                     current.set(null);
                     from = null; // a reboot after a restore boots the saved kernel afresh
                     if (config.stats()) {
