@@ -46,6 +46,7 @@ vm_start "$WORK/restore.log" "$HV" run --restore "$WORK/vm.hvsnap" --control "un
 vm_run 'echo "RESTORED-$((6*7))-$(cat /tmp/marker)"'
 vm_wait_for RESTORED-42-before-snapshot 60 || { echo "restore failed"; cat "$WORK/restore.log"; exit 1; }
 awk -v a="$t0" -v b="$(vm_now)" 'BEGIN { printf "restore: %.2f s from hv run --restore to the shell answering\n", b - a }'
+grep -a "hv: resumed" "$WORK/restore.log" || true
 
 SRC_SOCK="$WORK/b.sock"
 migrate() { # $1: label; migrates the VM on $SRC_SOCK (console: vm-console's) to a new target
@@ -62,6 +63,7 @@ migrate() { # $1: label; migrates the VM on $SRC_SOCK (console: vm-console's) to
   exec {VM_FD}>&-
   VM_FD=$T_FD VM_PID=$T_PID VM_LOG="$WORK/target.$1.log" SRC_SOCK="$WORK/t.$1.sock" T_PID=
   vm_mark; vm_run 'echo "MIGRATED-$((6*7))-$(cat /tmp/marker)"'
+  grep -a "hv: resumed" "$VM_LOG" || true
   if vm_wait_for MIGRATED-42-before-snapshot 60; then echo "target answers"; else echo "target silent"; tail -20 "$VM_LOG"; exit 1; fi
 }
 migrate idle
