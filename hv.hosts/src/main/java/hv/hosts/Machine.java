@@ -387,6 +387,9 @@ public final class Machine {
 
     /** Stops every vCPU at an instruction boundary, then the device workers and the guest clock. */
     public void pause() throws VmStateException {
+        if (startNanos == 0) {
+            throw new VmStateException("the VM has not started yet");
+        }
         quiesce.pause();
     }
 
