@@ -89,6 +89,19 @@ class ControlServerTest {
     }
 
     @Test
+    void loopbackTcpAndNoVm() throws Exception {
+        try (ControlServer server = ControlServer.start(ControlAddress.parse("tcp:0"), new ControlCommands(() -> null));
+             java.net.Socket s = new java.net.Socket()) {
+            java.net.InetSocketAddress bound = (java.net.InetSocketAddress) server.localAddress();
+            assertTrue(bound.getAddress().isLoopbackAddress(), "tcp:PORT listens on loopback only: " + bound);
+            s.connect(bound);
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            in.readLine();
+            assertEquals("NoVm", err(ask(in, s.getOutputStream(), "{\"execute\":\"status\",\"id\":3}")).get("class"));
+        }
+    }
+
+    @Test
     void addresses() {
         assertEquals(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 4444),
                 ControlAddress.parse("tcp:4444").address());
