@@ -13,4 +13,6 @@ module hv.hosts {
     exports hv.hosts;
     exports hv.hosts.boot;
     exports hv.hosts.sbi;
+    exports hv.hosts.snapshot;
+    exports hv.hosts.control;
 }

@@ -1,4 +1,4 @@
-/** The command-line tools: the {@code hv} launcher (run, exec, dtb, devices, switch, version). */
+/** The command-line tools: the {@code hv} launcher (run, exec, dtb, devices, switch, ctl, version). */
 module hv.tools {
     requires hv.api;
     requires hv.hosts;

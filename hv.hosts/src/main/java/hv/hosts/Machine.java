@@ -48,9 +48,19 @@ public final class Machine {
     private final long pauseParkNanos;
     /** The gdb stub, when the user asked for one ({@link #attachDebugger}). */
     private GdbStub gdb;
+    /** Snapshot/migration: the interrupt controllers whose state is saved with the harts'. */
+    private final Plic plic;
+    private final Clint clint;
+    /** Built from a snapshot or a migration stream: run() must not reset the harts. */
+    private final boolean resumed;
+    private final Quiesce quiesce;
+    private volatile long startNanos;
 
     private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
-                    VmLifecycle lifecycle, BootPlan plan, HostConsole console) {
+                    VmLifecycle lifecycle, BootPlan plan, HostConsole console, Plic plic, Clint clint, ResumePoint resume) {
+        this.plic = plic;
+        this.clint = clint;
+        this.resumed = resume != null;
         this.config = config;
         this.ram = ram;
         this.clock = clock;
@@ -93,7 +103,7 @@ public final class Machine {
             }
         };
         for (Hart h : harts) {
-            boolean runs = plan.allHartsStart() || h.hartId() == 0;
+            boolean runs = resume != null ? resume.running(h.hartId()) : plan.allHartsStart() || h.hartId() == 0;
             vcpus.add(new VcpuThread(h, listener, runs));
         }
         if (hypervisor) {
@@ -106,6 +116,7 @@ public final class Machine {
             this.sbiPlatform = null;
             this.sbi = null;
         }
+        this.quiesce = new Quiesce(vcpus, devices, clock, lifecycle);
     }
 
     /**
@@ -128,6 +139,25 @@ public final class Machine {
     /** Builds the machine and loads the images. */
     public static Machine build(VmConfig config, PluginCatalog catalog, HostConsole console,
                                 Map<String, NetworkBackendProvider> backends) throws VmConfigException {
+        return assemble(config, catalog, console, backends, null);
+    }
+
+    /**
+     * Builds the machine for a snapshot or an incoming migration: same shape, no images loaded
+     * (RAM and every component's state come from the stream, before {@link #run(StartHook)}
+     * starts the vCPUs).
+     */
+    public static Machine buildForResume(VmConfig config, PluginCatalog catalog, HostConsole console,
+                                         Map<String, NetworkBackendProvider> backends, ResumePoint resume)
+            throws VmConfigException {
+        if (resume.harts() != config.cpus()) {
+            throw new VmConfigException("resume point has " + resume.harts() + " harts, the configuration " + config.cpus());
+        }
+        return assemble(config, catalog, console, backends, resume);
+    }
+
+    private static Machine assemble(VmConfig config, PluginCatalog catalog, HostConsole console,
+                                    Map<String, NetworkBackendProvider> backends, ResumePoint resume) throws VmConfigException {
         GuestRam ram;
         try {
             ram = GuestRam.allocate(VirtLayout.RAM_BASE, config.memoryBytes());
@@ -159,11 +189,12 @@ public final class Machine {
             for (MachineDevices.Placed p : devices.placed()) {
                 phys.mapMmio(p.name(), p.base(), p.size(), p.device().mmio());
             }
-            BootPlan plan = BootLoader.load(config, ram, (start, end) -> tree(config, devices, start, end).toDtb());
+            BootPlan plan = resume != null ? new BootPlan(0, 0, false, 0, 0, resume.tohost())
+                    : BootLoader.load(config, ram, (start, end) -> tree(config, devices, start, end).toDtb());
             for (Hart h : harts) {
                 h.flushDecodeCache();
             }
-            return new Machine(config, ram, clock, harts, devices, lifecycle, plan, vmConsole);
+            return new Machine(config, ram, clock, harts, devices, lifecycle, plan, vmConsole, plic, clint, resume);
         } catch (VmConfigException | RuntimeException e) {
             devices.close();
             if (e instanceof IllegalArgumentException iae) {
@@ -232,12 +263,41 @@ public final class Machine {
 
     /** Runs until the VM ends; stops the vCPUs and closes the devices before returning. */
     public VmOutcome run() {
+        try {
+            return run(null);
+        } catch (VmConfigException e) {
+            throw new IllegalStateException(e); // no hook, nothing throws it
+        }
+    }
+
+    /**
+     * What runs after the devices have started and before the first vCPU does: a resumed
+     * machine loads its state here (a virtio device's restore may post to its started worker).
+     */
+    public interface StartHook {
+        void beforeVcpus(Machine machine) throws VmConfigException;
+    }
+
+    /**
+     * {@link #run()} with a start hook; when the hook fails, the devices are closed and its
+     * exception propagates (nothing ran).
+     */
+    public VmOutcome run(StartHook hook) throws VmConfigException {
         for (MachineDevices.Placed p : devices.placed()) {
             p.device().start();
         }
+        if (hook != null) {
+            try {
+                hook.beforeVcpus(this);
+            } catch (VmConfigException | RuntimeException e) {
+                devices.close();
+                throw e;
+            }
+        }
+        startNanos = System.nanoTime();
         for (VcpuThread v : vcpus) {
             Hart h = v.hart();
-            if (plan.allHartsStart() || h.hartId() == 0) {
+            if (!resumed && (plan.allHartsStart() || h.hartId() == 0)) {
                 h.reset(plan.entry(), plan.priv());
                 h.x[10] = h.hartId();
                 h.x[11] = plan.dtbAddress();
@@ -287,6 +347,93 @@ public final class Machine {
         }
         devices.close();
         return outcome;
+    }
+
+    // ---- snapshot, migration and control (hv.hosts.snapshot, hv.hosts.control) ----
+
+    public VmConfig config() {
+        return config;
+    }
+
+    public GuestRam ram() {
+        return ram;
+    }
+
+    public int hartCount() {
+        return harts.size();
+    }
+
+    /** Instructions retired by all harts so far (racy while running: a figure for reports). */
+    public long instret() {
+        long total = 0;
+        for (Hart h : harts) {
+            total += h.retired;
+        }
+        return total;
+    }
+
+    /** Nanoseconds since the vCPUs started (0 before). */
+    public long uptimeNanos() {
+        long s = startNanos;
+        return s == 0 ? 0 : System.nanoTime() - s;
+    }
+
+    /** Where a resumed copy of this machine starts: the HTIF word and each hart's run state (call while paused). */
+    public ResumePoint resumePoint() {
+        boolean[] running = new boolean[vcpus.size()];
+        for (int i = 0; i < running.length; i++) {
+            running[i] = vcpus.get(i).resumeState() == VcpuThread.State.RUNNING;
+        }
+        return new ResumePoint(plan.tohost(), running);
+    }
+
+    /**
+     * Sets which harts run when the machine starts (the rest wait for SBI HSM hart_start): a
+     * resumed machine learns it from its stream. Only before {@link #run}.
+     */
+    public void presetHarts(boolean[] running) {
+        if (running.length != vcpus.size()) {
+            throw new IllegalArgumentException(running.length + " hart states for " + vcpus.size() + " harts");
+        }
+        for (int i = 0; i < running.length; i++) {
+            vcpus.get(i).presetRunning(running[i]);
+        }
+        if (sbiPlatform != null) {
+            sbiPlatform.readHartStates();
+        }
+    }
+
+    /**
+     * Every component's state in save order: harts, clock, CLINT, PLIC, then each device by its
+     * bus name. Save only while {@link #paused()}; restore only in a machine built for resume.
+     */
+    public List<StateComponent> stateComponents() {
+        return MachineStates.components(harts, clock, clint, plic, devices);
+    }
+
+    /** Stops every vCPU at an instruction boundary, then the device workers and the guest clock. */
+    public void pause() throws VmStateException {
+        if (startNanos == 0) {
+            throw new VmStateException("the VM has not started yet");
+        }
+        quiesce.pause();
+    }
+
+    public void resume() {
+        quiesce.resume();
+    }
+
+    public boolean paused() {
+        return quiesce.paused();
+    }
+
+    /** Ends the VM with this outcome (first end wins); {@link #run} then returns it. */
+    public void end(VmOutcome outcome) {
+        lifecycle.end(outcome);
+    }
+
+    public boolean ended() {
+        return lifecycle.ended();
     }
 
     /** Debug aid (HV_MONITOR=1): prints each hart's pc, privilege and instret every second. */

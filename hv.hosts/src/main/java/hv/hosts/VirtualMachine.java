@@ -28,6 +28,20 @@ public final class VirtualMachine {
         return new VirtualMachine(Machine.build(config, catalog, console, backends(catalog)));
     }
 
+    /**
+     * Builds the same machine as a snapshot or migration stream describes, without boot images;
+     * its state is loaded by the start hook given to {@link #run(Machine.StartHook)}.
+     */
+    public static VirtualMachine createForResume(VmConfig config, PluginCatalog catalog, HostConsole console,
+                                                 ResumePoint resume) throws VmConfigException {
+        return new VirtualMachine(Machine.buildForResume(config, catalog, console, backends(catalog), resume));
+    }
+
+    /** The machine, for snapshots, migration and the control API. */
+    public Machine machine() {
+        return machine;
+    }
+
     /** The device tree a VM with this configuration gets (for {@code hv dtb}). */
     public static byte[] deviceTree(VmConfig config, PluginCatalog catalog) throws VmConfigException {
         return Machine.deviceTreeOnly(config, catalog, HostConsole.silent(), backends(catalog));
@@ -59,5 +73,10 @@ public final class VirtualMachine {
     /** Runs until the VM ends; releases every host resource before returning. */
     public VmOutcome run() {
         return machine.run();
+    }
+
+    /** Runs with a start hook (a resumed VM loads its state there); a failing hook ends the run before any vCPU ran. */
+    public VmOutcome run(Machine.StartHook hook) throws VmConfigException {
+        return machine.run(hook);
     }
 }

@@ -25,6 +25,10 @@ final class VmLifecycle implements MachineControl {
         outcome.complete(VmOutcome.quit());
     }
 
+    void end(VmOutcome o) {
+        outcome.complete(o);
+    }
+
     void fail(String message) {
         outcome.complete(VmOutcome.error(message));
     }

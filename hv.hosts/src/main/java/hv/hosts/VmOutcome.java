@@ -11,7 +11,9 @@ public record VmOutcome(Kind kind, int exitCode, String message) {
         /** The user quit from the console (Ctrl-A x). */
         QUIT,
         /** HV hit an internal error; message says what. */
-        ERROR
+        ERROR,
+        /** The VM moved to another HV (live migration); this copy ends. message has the figures. */
+        MIGRATED
     }
 
     public static VmOutcome powerOff(int code) {
@@ -24,6 +26,10 @@ public record VmOutcome(Kind kind, int exitCode, String message) {
 
     public static VmOutcome quit() {
         return new VmOutcome(Kind.QUIT, 0, "quit");
+    }
+
+    public static VmOutcome migrated(String message) {
+        return new VmOutcome(Kind.MIGRATED, 0, message);
     }
 
     public static VmOutcome error(String message) {

@@ -35,6 +35,11 @@ final class VmSbiPlatform implements SbiPlatform {
         this.console = console;
         this.lifecycle = lifecycle;
         this.hsm = new AtomicIntegerArray(vcpus.size());
+        readHartStates();
+    }
+
+    /** HSM states from the vCPUs' (at construction, and when a resumed machine presets them). */
+    void readHartStates() {
         for (int i = 0; i < vcpus.size(); i++) {
             hsm.set(i, vcpus.get(i).state() == VcpuThread.State.STOPPED ? HSM_STOPPED : HSM_STARTED);
         }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         // "usage: hv <command> --help" printed on a usage error is itself a working command.
         scope = CommandLine.ScopeType.INHERIT,
         description = "HV: a RISC-V (RV64GC) hypervisor and process VM on the JVM.",
-        subcommands = {DemoCommand.class, RunCommand.class, ExecCommand.class, DtbCommand.class, DevicesCommand.class, SwitchCommand.class, VersionCommand.class},
+        subcommands = {DemoCommand.class, RunCommand.class, ExecCommand.class, DtbCommand.class, DevicesCommand.class, SwitchCommand.class, CtlCommand.class, VersionCommand.class},
         footer = {"", "Exit codes: 0 ok / guest powered off, 1 internal error, 2 usage error,",
                 "3 bad configuration or input, 4 guest reboot with --no-reboot, other: the guest's own code."})
 public final class Main implements Runnable {

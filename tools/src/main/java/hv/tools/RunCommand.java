@@ -5,9 +5,13 @@ import hv.devices.plugins.PluginCatalog;
 import hv.hosts.VirtualMachine;
 import hv.hosts.VmConfigException;
 import hv.hosts.VmOutcome;
+import hv.hosts.Machine;
+import hv.hosts.control.ControlServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.util.concurrent.atomic.AtomicReference;
 
 
 /** {@code hv run}: boots a VM with the console on stdio. */
@@ -23,28 +27,45 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--gdb-wait", description = "With --gdb: the harts do not run until the debugger continues them (QEMU's -S).")
     boolean gdbWait;
 
+    @Mixin
+    ResumeOptions resume;
+
     @Override
     public Integer call() {
         java.net.InetSocketAddress gdbAddress = gdb == null ? null : GdbAddress.parse(gdb);
         if (gdbWait && gdbAddress == null) {
             throw new UserError("--gdb-wait needs --gdb [HOST:]PORT", ExitCodes.USAGE);
         }
-        VmConfig config = options.toConfig(true);
+        ResumeOptions.Source from = resume.open(options);
+        VmConfig config = from != null ? from.config() : options.toConfig(true);
         PluginCatalog catalog = PluginCatalog.load(PluginFolders.withDefault(config.pluginDirs()));
         for (String error : catalog.errors()) {
             System.err.println("hv: plugin: " + error);
         }
-        try (TerminalMode terminal = TerminalMode.rawIfTerminal()) {
+        AtomicReference<Machine> current = new AtomicReference<>();
+        try (TerminalMode terminal = TerminalMode.rawIfTerminal(); ControlServer control = resume.startControl(current)) {
             while (true) {
                 VmOutcome outcome;
                 try {
-                    VirtualMachine vm = VirtualMachine.create(config, catalog, new StdioConsole());
+                    VirtualMachine vm;
+                    try {
+                        vm = from != null ? VirtualMachine.createForResume(config, catalog, new StdioConsole(), from.point())
+                                : VirtualMachine.create(config, catalog, new StdioConsole());
+                    } catch (VmConfigException e) {
+                        if (from != null) {
+                            from.reject().run();
+                        }
+                        throw e;
+                    }
                     if (gdbAddress != null) {
                         int port = vm.attachDebugger(gdbAddress, gdbWait);
                         System.err.println("hv: gdb: listening on " + gdbAddress.getHostString() + ":" + port
                                 + (gdbWait ? " (harts wait for the debugger)" : ""));
                     }
-                    outcome = vm.run();
+                    current.set(vm.machine());
+                    outcome = from != null ? vm.run(from.timedHook()) : vm.run();
+                    current.set(null);
+                    from = null; // a reboot after a restore boots the saved kernel afresh
                     if (config.stats()) {
                         System.err.print(vm.statsReport());
                     }
@@ -52,6 +73,9 @@ final class RunCommand implements java.util.concurrent.Callable<Integer> {
                     throw new UserError(e.getMessage());
                 }
                 switch (outcome.kind()) {
+                    case MIGRATED:
+                        System.err.println("hv: " + outcome.message());
+                        return ExitCodes.OK;
                     case POWER_OFF:
                         return outcome.exitCode();
                     case QUIT:

@@ -1,5 +1,5 @@
 /**
- * The {@code hv} launcher: picocli subcommands (demo, run, exec, dtb, devices, switch, version),
+ * The {@code hv} launcher: picocli subcommands (demo, run, exec, dtb, devices, switch, ctl, version),
  * option parsing and validation, exit codes, the terminal's raw mode. The only code that writes to
  * the process's stdout/stderr itself; the guest console owns stdout while a VM runs.
  *

@@ -86,7 +86,9 @@ public final class VcpuThread implements Runnable {
     private final MpscAtomicArrayQueue<Command> mailbox = new MpscAtomicArrayQueue<>(64);
     private volatile State state;
     private volatile Thread thread;
-    private State beforePause = State.RUNNING;
+    private volatile State beforePause = State.RUNNING;
+    /** True while the thread takes commands out of its mailbox (see {@link #quiescent()}). */
+    private volatile boolean draining;
     /** True while the thread sleeps (WFI, stopped, paused) rather than runs guest code: for samplers. */
     private volatile boolean sleeping;
     /** The debugger told about breakpoint and step stops, or null. */
@@ -97,6 +99,17 @@ public final class VcpuThread implements Runnable {
         this.hart = hart;
         this.listener = listener;
         this.state = startRunning ? State.RUNNING : State.STOPPED;
+    }
+
+    /**
+     * Sets whether the hart starts running or waits for SBI HSM hart_start; only before
+     * {@link #start}: a migrated machine learns its harts' states at the end of the stream.
+     */
+    public void presetRunning(boolean running) {
+        if (thread != null) {
+            throw new IllegalStateException("vCPU " + hart.hartId() + " already started");
+        }
+        state = running ? State.RUNNING : State.STOPPED;
     }
 
     /** The built-in SBI that handles this hart's ecall exits (hypervisor mode). */
@@ -115,6 +128,24 @@ public final class VcpuThread implements Runnable {
 
     public State state() {
         return state;
+    }
+
+    /**
+     * The state a paused vCPU returns to on Resume (RUNNING, or STOPPED for a hart that SBI HSM
+     * has not started): what a snapshot records. Meaningful only once {@link #state()} is PAUSED.
+     */
+    public State resumeState() {
+        return state == State.PAUSED ? beforePause : state;
+    }
+
+    /**
+     * Paused with nothing left to do: no command waiting or being applied. A hart's SBI call
+     * (hart_start) posts to another vCPU before its own pause is seen, so once every vCPU is
+     * paused, this settles for good. Reads the mailbox before {@code draining}: a command taken
+     * out but not yet applied still shows as draining.
+     */
+    public boolean quiescent() {
+        return state == State.PAUSED && mailbox.isEmpty() && !draining;
     }
 
     /** Whether the thread is asleep (WFI or not running) rather than executing guest code (diagnostics). */
@@ -183,15 +214,31 @@ public final class VcpuThread implements Runnable {
     }
 
     private void drainMailbox() {
+        draining = true;
+        try {
+            drainCommands();
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void drainCommands() {
         Command c;
         while ((c = mailbox.poll()) != null) {
             switch (c) {
                 case Command.Start s -> {
-                    if (state == State.STOPPED) {
+                    // A start that arrives while paused (a snapshot pauses harts one by one) still
+                    // takes effect: the hart runs once resumed, as if it had started just before.
+                    boolean pausedStopped = state == State.PAUSED && beforePause == State.STOPPED;
+                    if (state == State.STOPPED || pausedStopped) {
                         hart.reset(s.pc(), s.priv());
                         hart.x[10] = s.a0();
                         hart.x[11] = s.a1();
-                        state = State.RUNNING;
+                        if (pausedStopped) {
+                            beforePause = State.RUNNING;
+                        } else {
+                            state = State.RUNNING;
+                        }
                         listener.started(this);
                     }
                 }
