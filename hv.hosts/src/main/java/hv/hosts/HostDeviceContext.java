@@ -8,13 +8,21 @@ import hv.api.device.InterruptLine;
 import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
+import hv.api.platform.VcpuAssist;
 
 import java.util.Map;
+import java.util.Optional;
 
 /** What one device instance gets from the machine (see {@link DeviceContext}). */
 record HostDeviceContext(String instanceName, long mmioBase, long mmioSize, int irq, InterruptLine interruptLine,
                          GuestMemory guestMemory, GuestClock clock, HostConsole console, MachineControl machine,
-                         String vmName, Map<String, NetworkBackendProvider> backends) implements DeviceContext {
+                         String vmName, Map<String, NetworkBackendProvider> backends, VcpuAssist assist)
+        implements DeviceContext {
+
+    @Override
+    public Optional<VcpuAssist> vcpuAssist() {
+        return Optional.of(assist);
+    }
 
     @Override
     public <T> T service(Class<T> kind, String name) throws DeviceConfigException {

@@ -15,6 +15,7 @@ import hv.devices.platform.VirtLayout;
 import hv.devices.plugins.PluginCatalog;
 import hv.hosts.debug.GdbStub;
 import hv.hosts.sbi.Sbi;
+import hv.hosts.vcpu.VcpuAssistHub;
 import hv.hosts.vcpu.VcpuThread;
 import hv.memory.GuestRam;
 import hv.memory.Mmu;
@@ -57,7 +58,8 @@ public final class Machine {
     private volatile long startNanos;
 
     private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
-                    VmLifecycle lifecycle, BootPlan plan, HostConsole console, Plic plic, Clint clint, ResumePoint resume) {
+                    VmLifecycle lifecycle, BootPlan plan, HostConsole console, Plic plic, Clint clint, ResumePoint resume,
+                    VcpuAssistHub assist) {
         this.plic = plic;
         this.clint = clint;
         this.resumed = resume != null;
@@ -91,6 +93,11 @@ public final class Machine {
             }
 
             @Override
+            public void runDeviceWork() {
+                assist.runRequested();
+            }
+
+            @Override
             public void fatal(VcpuThread vcpu, String message) {
                 lifecycle.fail(message);
             }
@@ -106,6 +113,7 @@ public final class Machine {
             boolean runs = resume != null ? resume.running(h.hartId()) : plan.allHartsStart() || h.hartId() == 0;
             vcpus.add(new VcpuThread(h, listener, runs));
         }
+        assist.bind(vcpus);
         if (hypervisor) {
             this.sbiPlatform = new VmSbiPlatform(vcpus, ram, console, lifecycle);
             this.sbi = new Sbi(sbiPlatform);
@@ -183,8 +191,9 @@ public final class Machine {
         Clint clint = new Clint(links, clock);
         phys.mapMmio("plic", VirtLayout.PLIC_BASE, VirtLayout.PLIC_SIZE, plic);
         phys.mapMmio("clint", VirtLayout.CLINT_BASE, VirtLayout.CLINT_SIZE, clint);
+        VcpuAssistHub assist = new VcpuAssistHub(); // bound to the vCPUs once the Machine has built them
         MachineDevices devices = MachineDevices.create(config.devices(), catalog, plic, phys.dmaView(), clock,
-                vmConsole, lifecycle, config.name(), backends);
+                vmConsole, lifecycle, config.name(), backends, assist);
         try {
             for (MachineDevices.Placed p : devices.placed()) {
                 phys.mapMmio(p.name(), p.base(), p.size(), p.device().mmio());
@@ -194,7 +203,7 @@ public final class Machine {
             for (Hart h : harts) {
                 h.flushDecodeCache();
             }
-            return new Machine(config, ram, clock, harts, devices, lifecycle, plan, vmConsole, plic, clint, resume);
+            return new Machine(config, ram, clock, harts, devices, lifecycle, plan, vmConsole, plic, clint, resume, assist);
         } catch (VmConfigException | RuntimeException e) {
             devices.close();
             if (e instanceof IllegalArgumentException iae) {
@@ -222,7 +231,7 @@ public final class Machine {
         Plic plic = new Plic(noHarts, VirtLayout.PLIC_NDEV);
         VmLifecycle lifecycle = new VmLifecycle();
         MachineDevices devices = MachineDevices.create(config.devices(), catalog, plic, phys.dmaView(), new MachineClock(),
-                console, lifecycle, config.name(), backends);
+                console, lifecycle, config.name(), backends, new VcpuAssistHub());
         try {
             return tree(config, devices, -1, -1).toDtb();
         } finally {

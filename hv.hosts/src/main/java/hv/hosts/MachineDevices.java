@@ -10,6 +10,7 @@ import hv.api.device.Placement;
 import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
+import hv.api.platform.VcpuAssist;
 import hv.devices.platform.Plic;
 import hv.devices.platform.VirtLayout;
 import hv.devices.plugins.PluginCatalog;
@@ -39,7 +40,7 @@ final class MachineDevices {
 
     static MachineDevices create(List<String> userSpecs, PluginCatalog catalog, Plic plic, GuestMemory dma, GuestClock clock,
                                  HostConsole console, MachineControl machine, String vmName,
-                                 Map<String, NetworkBackendProvider> backends) throws VmConfigException {
+                                 Map<String, NetworkBackendProvider> backends, VcpuAssist assist) throws VmConfigException {
         MachineDevices set = new MachineDevices();
         List<DeviceOptions> specs = new ArrayList<>();
         try {
@@ -96,7 +97,7 @@ final class MachineDevices {
             try {
                 options.checkKnown(provider.options());
                 HostDeviceContext ctx = new HostDeviceContext(name, base, size, irq, irq == 0 ? NO_INTERRUPT : plic.line(irq), dma, clock, console,
-                        machine, vmName, backends);
+                        machine, vmName, backends, assist);
                 device = provider.create(ctx, options);
                 if (device == null) {
                     throw new DeviceConfigException(type + ": the plugin returned no device");

@@ -2,6 +2,9 @@ package hv.api.device;
 
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
+import hv.api.platform.VcpuAssist;
+
+import java.util.Optional;
 
 /**
  * What HV gives a device when creating it: its placement, its interrupt, guest memory for DMA,
@@ -41,6 +44,14 @@ public interface DeviceContext {
      * @throws DeviceConfigException when no service of that kind and name is installed
      */
     <T> T service(Class<T> kind, String name) throws DeviceConfigException;
+
+    /**
+     * Running non-blocking device work on the vCPU threads (see {@link VcpuAssist}); empty where
+     * the host has no vCPUs to lend (tools that only describe devices, tests).
+     */
+    default Optional<VcpuAssist> vcpuAssist() {
+        return Optional.empty();
+    }
 
     /** A logger for the device; goes to stderr, never to the guest console. */
     System.Logger logger();

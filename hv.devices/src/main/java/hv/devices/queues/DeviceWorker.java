@@ -1,5 +1,6 @@
 package hv.devices.queues;
 
+import hv.api.platform.VcpuAssist;
 import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * <p>{@link #pause()}/{@link #resume()} bracket snapshots: once pause returns, no task runs
  * (and so the device touches no guest memory) until resume; posted tasks wait in the queue.
  * A task that throws is logged (once per worker) and counted; the worker keeps going.
+ *
+ * <p>A worker built with a {@link VcpuAssist} has no thread: its tasks run on the VM's vCPU
+ * threads, between guest instructions, one at a time and in order, saving the wake-up of a
+ * device thread on every request (see VcpuAssist). Only for tasks that never block.
  */
 public final class DeviceWorker implements AutoCloseable {
 
@@ -23,7 +28,11 @@ public final class DeviceWorker implements AutoCloseable {
     private final String name;
     private final MpscAtomicArrayQueue<Runnable> tasks;
     private final System.Logger log;
+    /** The worker's own thread; null when the tasks run on vCPU threads ({@link #trigger}). */
     private final Thread thread;
+    private final VcpuAssist.Trigger trigger;
+    /** Vcpu-hosted: the thread running tasks right now, or null. */
+    private volatile Thread runner;
     private final AtomicLong failures = new AtomicLong();
     private volatile boolean sleeping;
     private volatile boolean pauseRequested;
@@ -41,6 +50,24 @@ public final class DeviceWorker implements AutoCloseable {
         this.tasks = new MpscAtomicArrayQueue<>(Math.max(capacity, 8));
         this.log = log;
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::loop);
+        this.trigger = null;
+    }
+
+    /**
+     * A worker whose tasks run on the vCPU threads {@code assist} lends (see the class comment);
+     * its tasks must not block.
+     */
+    public DeviceWorker(String name, int capacity, System.Logger log, VcpuAssist assist) {
+        this.name = name;
+        this.tasks = new MpscAtomicArrayQueue<>(Math.max(capacity, 8));
+        this.log = log;
+        this.thread = null;
+        this.trigger = assist.register(name, this::runOnVcpu);
+    }
+
+    /** True when the tasks run on vCPU threads rather than a thread of this worker's own. */
+    public boolean onVcpus() {
+        return thread == null;
     }
 
     public String name() {
@@ -50,7 +77,11 @@ public final class DeviceWorker implements AutoCloseable {
     public synchronized void start() {
         if (!started && !closed) {
             started = true;
-            thread.start();
+            if (thread != null) {
+                thread.start();
+            } else if (!tasks.isEmpty()) {
+                trigger.request();
+            }
         }
     }
 
@@ -64,7 +95,9 @@ public final class DeviceWorker implements AutoCloseable {
         if (!started || closed || !tasks.offer(task)) {
             return false;
         }
-        if (sleeping) {
+        if (thread == null) {
+            trigger.request();
+        } else if (sleeping) {
             LockSupport.unpark(thread);
         }
         return true;
@@ -76,7 +109,8 @@ public final class DeviceWorker implements AutoCloseable {
     }
 
     public boolean isWorkerThread() {
-        return Thread.currentThread() == thread;
+        Thread me = Thread.currentThread();
+        return thread != null ? me == thread : me == runner;
     }
 
     /**
@@ -87,6 +121,9 @@ public final class DeviceWorker implements AutoCloseable {
         pauseRequested = true;
         if (!started || isWorkerThread()) {
             return true;
+        }
+        if (thread == null) {
+            return awaitNoRunner();
         }
         LockSupport.unpark(thread);
         long deadline = System.nanoTime() + PAUSE_TIMEOUT_NANOS;
@@ -101,7 +138,11 @@ public final class DeviceWorker implements AutoCloseable {
 
     public void resume() {
         pauseRequested = false;
-        LockSupport.unpark(thread);
+        if (thread != null) {
+            LockSupport.unpark(thread);
+        } else if (started && !tasks.isEmpty()) {
+            trigger.request();
+        }
     }
 
     public boolean isStarted() {
@@ -125,6 +166,10 @@ public final class DeviceWorker implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        if (thread == null) {
+            closeOnVcpus();
+            return;
+        }
         LockSupport.unpark(thread);
         if (started && !isWorkerThread()) {
             try {
@@ -164,6 +209,61 @@ public final class DeviceWorker implements AutoCloseable {
     }
 
     private static final int DRAIN_LIMIT = 1 << 16;
+    /** Tasks run per vCPU visit: a flood of posts must not keep the guest from running. */
+    private static final int VCPU_BATCH = 64;
+
+    /**
+     * The drain a vCPU thread runs when asked ({@link VcpuAssist}). {@code runner} is published
+     * before the pause/close flags are read and pause/close set their flag before reading
+     * {@code runner} (all volatile), so either the drain sees the flag or pause sees the runner.
+     */
+    private void runOnVcpu() {
+        runner = Thread.currentThread();
+        try {
+            if (pauseRequested || closed) {
+                return;
+            }
+            Runnable task;
+            for (int i = 0; i < VCPU_BATCH && (task = tasks.poll()) != null; i++) {
+                runSafely(task);
+                if (pauseRequested || closed) {
+                    return;
+                }
+            }
+        } finally {
+            runner = null;
+        }
+        if (!tasks.isEmpty()) {
+            trigger.request(); // more than a batch: the guest runs a slice first
+        }
+    }
+
+    /** Pause of a vCPU-hosted worker: waits until no vCPU is inside {@link #runOnVcpu}. */
+    private boolean awaitNoRunner() {
+        long deadline = System.nanoTime() + PAUSE_TIMEOUT_NANOS;
+        for (int spins = 0; runner != null; spins++) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            if (spins < 1000) {
+                Thread.onSpinWait(); // a vCPU is running one short, non-blocking batch
+            } else {
+                LockSupport.parkNanos(20_000); // ... or its host thread lost its core
+            }
+        }
+        return true;
+    }
+
+    /** Close of a vCPU-hosted worker: once no vCPU runs its tasks, the caller finishes what was accepted. */
+    private void closeOnVcpus() {
+        if (Thread.currentThread() != runner) {
+            awaitNoRunner();
+        }
+        Runnable task;
+        for (int i = 0; i < DRAIN_LIMIT && (task = tasks.poll()) != null; i++) {
+            runSafely(task);
+        }
+    }
 
     private void runSafely(Runnable task) {
         try {

@@ -78,6 +78,13 @@ public final class VcpuThread implements Runnable {
         default long pauseParkNanos() {
             return 0;
         }
+
+        /**
+         * Called on the vCPU's thread at every turn of its loop, outside the hart's run: device work
+         * lent to the vCPUs ({@link VcpuAssistHub#runRequested}). Must be cheap when there is none.
+         */
+        default void runDeviceWork() {
+        }
     }
 
     private final Hart hart;
@@ -175,6 +182,16 @@ public final class VcpuThread implements Runnable {
         }
     }
 
+    /** True when this vCPU's thread is {@code t}. */
+    public boolean runsOn(Thread t) {
+        return thread == t;
+    }
+
+    /** Wakes the thread from WFI or a park (or ends its hart's run at the next block boundary). Any thread. */
+    public void nudge() {
+        wake();
+    }
+
     private void wake() {
         hart.kick();
         Thread t = thread;
@@ -195,6 +212,7 @@ public final class VcpuThread implements Runnable {
         try {
             while (true) {
                 drainMailbox();
+                listener.runDeviceWork();
                 switch (state) {
                     case FINISHED -> {
                         return;

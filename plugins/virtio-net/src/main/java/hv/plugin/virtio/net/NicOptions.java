@@ -9,12 +9,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The options of one NIC: {@code --device virtio-net,net=TYPE[,mac=..][,rx-queue=N][,queue-size=N][,csum=on|off][,mrg-rxbuf=on|off],BACKEND-OPTIONS}.
+ * The options of one NIC: {@code --device virtio-net,net=TYPE[,mac=..][,rx-queue=N][,queue-size=N][,csum=on|off][,mrg-rxbuf=on|off][,io=vcpu|thread],BACKEND-OPTIONS}.
  * The keys below belong to the NIC; every other key goes to the backend named by {@code net=},
  * which validates them (e.g. {@code net=stream,connect=127.0.0.1:5555}).
  */
 record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress mac, int queueSize, int rxQueueFrames, boolean checksumOffload,
-                  boolean mergeableRxBuffers) {
+                  boolean mergeableRxBuffers, boolean workOnVcpus) {
 
     static final int DEFAULT_QUEUE_SIZE = 256;
     static final int DEFAULT_RX_QUEUE = 256;
@@ -26,6 +26,8 @@ record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress m
             OptionSpec.optional("rx-queue", "frames buffered from the backend for the guest, 16..8192 (default 256)"),
             OptionSpec.optional("csum", "on|off: offer checksum offload both ways, done by HV (default on)"),
             OptionSpec.optional("mrg-rxbuf", "on|off: offer mergeable receive buffers, a frame over several guest buffers (default on)"),
+            OptionSpec.optional("io", "vcpu|thread: run the device's work on the vCPU threads (default: one host-thread"
+                    + " wake-up less per frame each way) or on a thread of its own"),
             OptionSpec.anyOther("backend options, e.g. connect=HOST:PORT, listen=HOST:PORT, local=..,remote=.."));
 
     static NicOptions parse(DeviceOptions options, String vmName, String nicName) throws DeviceConfigException {
@@ -48,6 +50,10 @@ record NicOptions(String backendType, DeviceOptions backendOptions, MacAddress m
         }
         boolean csum = options.flag("csum", true);
         boolean mergeable = options.flag("mrg-rxbuf", true);
-        return new NicOptions(type, new DeviceOptions(type, rest), mac, (int) queueSize, (int) rxQueue, csum, mergeable);
+        String io = options.get("io").orElse("vcpu");
+        if (!io.equals("vcpu") && !io.equals("thread")) {
+            throw new DeviceConfigException("virtio-net: io must be vcpu or thread, not '" + io + "'");
+        }
+        return new NicOptions(type, new DeviceOptions(type, rest), mac, (int) queueSize, (int) rxQueue, csum, mergeable, io.equals("vcpu"));
     }
 }

@@ -3,6 +3,7 @@ package hv.plugin.virtio.net;
 import hv.api.device.GuestMemoryException;
 import hv.api.net.FrameSink;
 import hv.api.net.NetworkBackend;
+import hv.api.platform.VcpuAssist;
 import hv.devices.queues.DeviceWorker;
 import hv.devices.queues.Signal;
 import hv.devices.virtio.DescriptorChain;
@@ -27,10 +28,14 @@ import java.util.Map;
  * (a received frame may fill several receive buffers, {@link RxWriter}). The transport adds VERSION_1, indirect
  * descriptors and EVENT_IDX. No segmentation offload (TSO/UFO) is offered.
  *
- * <p>Data path, all guest memory on the worker thread: the backend's frames arrive through
+ * <p>Data path, all guest memory on the worker: the backend's frames arrive through
  * {@link RxPath} (a bounded lock-free queue) and a coalescing signal; the guest's transmit
  * notify raises another signal (the vCPU returns at once), and the worker reads each transmit
- * chain and hands the frame to {@link NetworkBackend#send}, which never blocks.
+ * chain and hands the frame to {@link NetworkBackend#send}, which never blocks. Nothing the
+ * worker does blocks, so by default it has no thread of its own: its tasks run on the vCPU
+ * threads ({@link VcpuAssist}, {@code io=vcpu}), which saves a host-thread wake-up on each
+ * frame's way in (backend, then vCPU; no device thread between) and on its way out (the
+ * notifying vCPU sends it itself). {@code io=thread} gives it a thread of its own.
  */
 final class VirtioNetDevice implements VirtioDevice {
     static final int RX_QUEUE = 0;
@@ -75,8 +80,9 @@ final class VirtioNetDevice implements VirtioDevice {
     private boolean mergeable;
     private volatile NetworkBackend backend;
 
+    /** @param assist where the work runs: the vCPU threads it lends, or (null) a thread of the device's own */
     VirtioNetDevice(String name, MacAddress mac, int queueSize, int rxQueueFrames, boolean offerChecksums, boolean offerMergeable,
-                    System.Logger log) {
+                    VcpuAssist assist, System.Logger log) {
         this.name = name;
         this.mac = mac;
         this.queueSize = queueSize;
@@ -84,7 +90,7 @@ final class VirtioNetDevice implements VirtioDevice {
         this.offerMergeable = offerMergeable;
         this.rxWriter = new RxWriter(queueSize, counters, this::badReceiveBuffer);
         this.log = log;
-        this.worker = new DeviceWorker(name + "-io", 64, log);
+        this.worker = assist != null ? new DeviceWorker(name + "-io", 64, log, assist) : new DeviceWorker(name + "-io", 64, log);
         this.rxSignal = worker.signal(this::serveRx);
         this.txSignal = worker.signal(this::serveTx);
         this.rx = new RxPath(rxQueueFrames, MAX_FRAME, counters, rxSignal::raise, this::linkChanged);

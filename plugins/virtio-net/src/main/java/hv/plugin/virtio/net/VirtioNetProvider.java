@@ -56,7 +56,7 @@ public final class VirtioNetProvider implements DeviceProvider {
         NicOptions o = NicOptions.parse(options, context.vmName(), context.instanceName());
         NetworkBackendProvider backends = context.service(NetworkBackendProvider.class, o.backendType());
         VirtioNetDevice nic = new VirtioNetDevice(context.instanceName(), o.mac(), o.queueSize(), o.rxQueueFrames(), o.checksumOffload(),
-                o.mergeableRxBuffers(), context.logger());
+                o.mergeableRxBuffers(), o.workOnVcpus() ? context.vcpuAssist().orElse(null) : null, context.logger());
         VirtioMmioDevice device = new VirtioMmioDevice(context, nic);
         NetworkBackend backend = backends.open(o.backendOptions(), nic.sink());
         nic.connect(backend);
