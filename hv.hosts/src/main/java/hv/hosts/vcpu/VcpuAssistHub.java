@@ -104,22 +104,29 @@ public final class VcpuAssistHub implements VcpuAssist {
         }
 
         /**
-         * Runs the drain unless another vCPU is running it. A request that arrives while it runs is
-         * not lost: the runner looks at {@code requested} again after letting go.
+         * Runs the drain once unless another vCPU is running it. A request that arrives while it
+         * runs is not lost: the runner looks at {@code requested} again after letting go and, if
+         * set, asks for a run on a later turn of its loop rather than running it again at once, so
+         * a drain that always has more (a flood, a full batch) never keeps its vCPU from its
+         * mailbox (a pause, a finish) or its guest.
          */
         void runIfFree() {
-            while (requested && running.compareAndSet(false, true)) {
-                requested = false;
-                try {
-                    drain.run();
-                } catch (RuntimeException | Error e) {
-                    if (!failedOnce) {
-                        failedOnce = true;
-                        LOG.log(System.Logger.Level.ERROR, "device work '" + name + "' failed on a vCPU thread (not logged again)", e);
-                    }
-                } finally {
-                    running.set(false);
+            if (!requested || !running.compareAndSet(false, true)) {
+                return;
+            }
+            requested = false;
+            try {
+                drain.run();
+            } catch (RuntimeException | Error e) {
+                if (!failedOnce) {
+                    failedOnce = true;
+                    LOG.log(System.Logger.Level.ERROR, "device work '" + name + "' failed on a vCPU thread (not logged again)", e);
                 }
+            } finally {
+                running.set(false);
+            }
+            if (requested) {
+                wakeFor(this);
             }
         }
     }
