@@ -63,7 +63,11 @@ public final class VcpuAssistHub implements VcpuAssist {
         for (int i = 0; i < vs.size(); i++) {
             VcpuThread v = vs.get(i);
             if (v.runsOn(me)) {
-                v.hart().kick(); // this vCPU runs it when its current block ends
+                if (v.state() == VcpuThread.State.RUNNING) {
+                    v.hart().kick(); // this vCPU runs it when its current block ends
+                } else {
+                    v.nudge(); // paused or stopped: it parks, and only an unpark cuts that short
+                }
                 return;
             }
         }
