@@ -63,7 +63,11 @@ public final class VcpuAssistHub implements VcpuAssist {
         for (int i = 0; i < vs.size(); i++) {
             VcpuThread v = vs.get(i);
             if (v.runsOn(me)) {
-                v.hart().kick(); // this vCPU runs it when its current block ends
+                if (v.state() == VcpuThread.State.RUNNING) {
+                    v.hart().kick(); // this vCPU runs it when its current block ends
+                } else {
+                    v.nudge(); // paused or stopped: it parks, and only an unpark cuts that short
+                }
                 return;
             }
         }
@@ -104,22 +108,29 @@ public final class VcpuAssistHub implements VcpuAssist {
         }
 
         /**
-         * Runs the drain unless another vCPU is running it. A request that arrives while it runs is
-         * not lost: the runner looks at {@code requested} again after letting go.
+         * Runs the drain once unless another vCPU is running it. A request that arrives while it
+         * runs is not lost: the runner looks at {@code requested} again after letting go and, if
+         * set, asks for a run on a later turn of its loop rather than running it again at once, so
+         * a drain that always has more (a flood, a full batch) never keeps its vCPU from its
+         * mailbox (a pause, a finish) or its guest.
          */
         void runIfFree() {
-            while (requested && running.compareAndSet(false, true)) {
-                requested = false;
-                try {
-                    drain.run();
-                } catch (RuntimeException | Error e) {
-                    if (!failedOnce) {
-                        failedOnce = true;
-                        LOG.log(System.Logger.Level.ERROR, "device work '" + name + "' failed on a vCPU thread (not logged again)", e);
-                    }
-                } finally {
-                    running.set(false);
+            if (!requested || !running.compareAndSet(false, true)) {
+                return;
+            }
+            requested = false;
+            try {
+                drain.run();
+            } catch (RuntimeException | Error e) {
+                if (!failedOnce) {
+                    failedOnce = true;
+                    LOG.log(System.Logger.Level.ERROR, "device work '" + name + "' failed on a vCPU thread (not logged again)", e);
                 }
+            } finally {
+                running.set(false);
+            }
+            if (requested) {
+                wakeFor(this);
             }
         }
     }

@@ -9,16 +9,22 @@ import hv.api.device.InterruptLine;
 import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
+import hv.api.platform.VcpuAssist;
 import hv.devices.testing.MockVirtioDriver;
 import hv.devices.testing.MockVirtioDriver.Buf;
 import hv.devices.testing.TestDeviceContext;
+import hv.devices.testing.ThreadVcpuAssist;
 import hv.devices.virtio.VirtioMmioDevice;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,15 +39,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * into a guest that posts no buffers staying bounded.
  */
 @Timeout(60)
+@ParameterizedClass
+@EnumSource(NicRig.Io.class)
 class CabledNicsTest {
+    /** Every test runs with each NIC's work on a thread of its own and on a lent vCPU thread. */
+    @Parameter
+    NicRig.Io io;
 
-    /** A device context whose network backends are the installed NetworkBackendProviders. */
+    /** A device context whose network backends are the installed NetworkBackendProviders, and a lent "vCPU". */
     static final class Ctx implements DeviceContext {
         final TestDeviceContext base;
+        final ThreadVcpuAssist assist;
 
         Ctx(String name) {
             base = TestDeviceContext.virtioSlot0(name);
+            assist = new ThreadVcpuAssist(name + "-vcpu");
         }
+
+        @Override public Optional<VcpuAssist> vcpuAssist() { return Optional.of(assist); }
 
         @Override public String instanceName() { return base.instanceName(); }
         @Override public long mmioBase() { return base.mmioBase(); }
@@ -69,7 +84,7 @@ class CabledNicsTest {
     }
 
     /** One guest: NIC + driver, brought up. */
-    static final class Guest implements AutoCloseable {
+    final class Guest implements AutoCloseable {
         final Ctx ctx;
         final VirtioMmioDevice device;
         final VirtioNetDevice nic;
@@ -77,7 +92,7 @@ class CabledNicsTest {
 
         Guest(String name, String spec) throws Exception {
             ctx = new Ctx(name);
-            device = (VirtioMmioDevice) new VirtioNetProvider().create(ctx, DeviceOptions.parse(spec));
+            device = (VirtioMmioDevice) new VirtioNetProvider().create(ctx, DeviceOptions.parse(spec + io.option));
             nic = (VirtioNetDevice) device.transport().device();
             driver = new MockVirtioDriver(device.transport(), ctx.base.ram());
             device.start();
@@ -90,6 +105,7 @@ class CabledNicsTest {
                 assertTrue(System.nanoTime() < deadline);
                 Thread.onSpinWait();
             }
+            assertEquals(io == NicRig.Io.VCPU, ctx.assist.requests() > 0, "io=" + io + ": the NIC's work on the lent thread?");
         }
 
         long postRx() {
@@ -112,6 +128,11 @@ class CabledNicsTest {
         @Override
         public void close() {
             device.close();
+            try {
+                ctx.assist.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -5,6 +5,9 @@ import hv.devices.testing.MockVirtioDriver.Used;
 import hv.devices.virtio.VirtioError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -24,7 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and drivers that lie about their buffers.
  */
 @Timeout(30)
+@ParameterizedClass
+@EnumSource(NicRig.Io.class)
 class MergeableRxBuffersTest {
+    /** Every test runs with the NIC's work on a thread of its own and on a lent vCPU thread. */
+    @Parameter
+    NicRig.Io io;
+
 
     /** A posted receive chain: its head and where its single buffer lives. */
     record Posted(int head, long addr, int len) {
@@ -47,10 +56,10 @@ class MergeableRxBuffersTest {
 
     @Test
     void offeredByDefaultNegotiatedWhenTheDriverTakesItAndNotOfferedWhenOff() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             assertTrue((r.driver.deviceFeatures() & VirtioNetDevice.F_MRG_RXBUF) != 0);
         }
-        try (NicRig r = new NicRig(",mrg-rxbuf=off")) {
+        try (NicRig r = new NicRig(",mrg-rxbuf=off", io)) {
             assertEquals(0, r.driver.deviceFeatures() & VirtioNetDevice.F_MRG_RXBUF);
             // A driver that wants it anyway does not get it: one chain per frame, num_buffers 1.
             r.up(16);
@@ -68,7 +77,7 @@ class MergeableRxBuffersTest {
 
     @Test
     void aFrameLargerThanOneBufferSpreadsOverSeveralWithNumBuffersAndTheRealLengths() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             Posted[] p = new Posted[4];
             for (int i = 0; i < 4; i++) {
@@ -109,7 +118,7 @@ class MergeableRxBuffersTest {
 
     @Test
     void aFrameWaitsUntilEnoughBuffersArePostedAndNeverArrivesInPart() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             Posted first = post(r, 1000);
             byte[] f = NicRig.frame(2500, 3);
@@ -139,7 +148,7 @@ class MergeableRxBuffersTest {
      */
     @Test
     void aDriverThatLiesAboutItsBufferSizesGetsThemBackEmptyAndTheFrameLandsInTheGoodOnes() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             int q = VirtioNetDevice.RX_QUEUE;
             int beyondRam = r.driver.chain(q, Buf.out(r.ram.end() - 1024, 4096));
@@ -193,7 +202,7 @@ class MergeableRxBuffersTest {
 
     @Test
     void aFrameTheWholeRingCannotHoldIsDroppedAndTheBuffersServeTheNextFrames() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             Posted[] p = new Posted[16];
             for (int i = 0; i < 16; i++) {

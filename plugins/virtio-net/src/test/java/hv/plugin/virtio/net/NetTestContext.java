@@ -8,17 +8,32 @@ import hv.api.device.InterruptLine;
 import hv.api.net.NetworkBackendProvider;
 import hv.api.platform.GuestClock;
 import hv.api.platform.MachineControl;
+import hv.api.platform.VcpuAssist;
 import hv.devices.testing.TestDeviceContext;
 
-/** hv.devices' test context, plus network backends by type. */
+import java.util.Optional;
+
+/** hv.devices' test context, plus network backends by type and, if given, vCPU threads to lend. */
 final class NetTestContext implements DeviceContext {
     final TestDeviceContext base;
     final FakeBackend.Provider fake = new FakeBackend.Provider();
     private final String vmName;
+    private final VcpuAssist assist;
 
     NetTestContext(String instance, String vmName) {
+        this(instance, vmName, null);
+    }
+
+    /** @param assist the "vCPUs" the NIC may run its work on, or null (a host with none: tools, older tests) */
+    NetTestContext(String instance, String vmName, VcpuAssist assist) {
         this.base = TestDeviceContext.virtioSlot0(instance);
         this.vmName = vmName;
+        this.assist = assist;
+    }
+
+    @Override
+    public Optional<VcpuAssist> vcpuAssist() {
+        return Optional.ofNullable(assist);
     }
 
     @Override

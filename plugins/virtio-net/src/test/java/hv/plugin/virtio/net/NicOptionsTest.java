@@ -1,12 +1,17 @@
 package hv.plugin.virtio.net;
 
 import hv.api.device.DeviceConfigException;
+import hv.api.device.Device;
 import hv.api.device.DeviceOptions;
+import hv.api.platform.VcpuAssist;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,5 +64,44 @@ class NicOptionsTest {
         // The host validates against options() first: backend keys must pass that check.
         DeviceOptions ok = DeviceOptions.parse("virtio-net,net=fake,peer=x");
         org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> ok.checkKnown(p.options()));
+    }
+
+    private static NicOptions parse(String spec) throws DeviceConfigException {
+        return NicOptions.parse(DeviceOptions.parse(spec), "vm", "virtio-net0");
+    }
+
+    @Test
+    void ioPicksWhereTheWorkRunsAndStaysANicKey() throws Exception {
+        assertTrue(parse("virtio-net,net=stream,connect=127.0.0.1:5555").workOnVcpus(), "vcpu by default");
+        assertTrue(parse("virtio-net,net=stream,io=vcpu").workOnVcpus());
+        NicOptions thread = parse("virtio-net,net=stream,connect=127.0.0.1:5555,io=thread");
+        assertFalse(thread.workOnVcpus());
+        assertEquals(Map.of("connect", "127.0.0.1:5555"), thread.backendOptions().asMap(), "io is not the backend's");
+    }
+
+    @Test
+    void aBadIoValueIsAConfigurationErrorThatNamesIt() {
+        DeviceConfigException e = assertThrows(DeviceConfigException.class, () -> parse("virtio-net,net=stream,io=kernel"));
+        assertTrue(e.getMessage().contains("kernel") && e.getMessage().contains("io"), e.getMessage());
+        assertThrows(DeviceConfigException.class, () -> parse("virtio-net,net=stream,io=vcpus"));
+    }
+
+    /** io=vcpu registers the NIC's work with the host's VcpuAssist; io=thread, or a host without one, does not. */
+    @Test
+    void theProviderLendsTheWorkToTheVcpusOnlyForIoVcpu() throws Exception {
+        List<String> registered = new ArrayList<>();
+        VcpuAssist assist = (name, drain) -> {
+            registered.add(name);
+            return () -> { };
+        };
+        VirtioNetProvider p = new VirtioNetProvider();
+        Device onVcpus = p.create(new NetTestContext("virtio-net0", "vm", assist), DeviceOptions.parse("virtio-net,net=fake"));
+        onVcpus.close();
+        assertEquals(1, registered.size(), "the default io=vcpu registers one drain: " + registered);
+        Device onThread = p.create(new NetTestContext("virtio-net1", "vm", assist), DeviceOptions.parse("virtio-net,net=fake,io=thread"));
+        onThread.close();
+        assertEquals(1, registered.size(), "io=thread registered a drain: " + registered);
+        Device noAssist = p.create(new NetTestContext("virtio-net2", "vm"), DeviceOptions.parse("virtio-net,net=fake,io=vcpu"));
+        noAssist.close(); // a host with no vCPUs to lend: a thread of its own, no error
     }
 }

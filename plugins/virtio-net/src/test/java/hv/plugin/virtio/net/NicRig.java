@@ -4,13 +4,34 @@ import hv.api.device.DeviceOptions;
 import hv.devices.testing.ArrayGuestMemory;
 import hv.devices.testing.MockVirtioDriver;
 import hv.devices.testing.MockVirtioDriver.Buf;
+import hv.devices.testing.ThreadVcpuAssist;
 import hv.devices.virtio.VirtioMmioDevice;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-/** A virtio-net NIC on a fake backend, driven by hv.devices' mock virtio driver over 1 MiB of RAM. */
+/**
+ * A virtio-net NIC on a fake backend, driven by hv.devices' mock virtio driver over 1 MiB of RAM,
+ * with its work on a thread of its own or on a test thread lent as the VM's vCPUs ({@link Io}).
+ */
 final class NicRig implements AutoCloseable {
+
+    /** Where the NIC's work runs; device tests run once per kind (JUnit's ParameterizedClass). */
+    enum Io {
+        /** {@code io=thread}: a worker thread of the device's own, even though the host lends vCPUs. */
+        THREAD(",io=thread"),
+        /** The default, {@code io=vcpu}: on the thread the host lends (here a test thread). */
+        VCPU("");
+
+        final String option;
+
+        Io(String option) {
+            this.option = option;
+        }
+    }
+
+    final Io io;
+    final ThreadVcpuAssist assist;
     final NetTestContext ctx;
     final VirtioMmioDevice device;
     final VirtioNetDevice nic;
@@ -18,9 +39,11 @@ final class NicRig implements AutoCloseable {
     final MockVirtioDriver driver;
     final ArrayGuestMemory ram;
 
-    NicRig(String extraOptions) throws Exception {
-        ctx = new NetTestContext("virtio-net0", "test-vm");
-        device = (VirtioMmioDevice) new VirtioNetProvider().create(ctx, DeviceOptions.parse("virtio-net,net=fake" + extraOptions));
+    NicRig(String extraOptions, Io io) throws Exception {
+        this.io = io;
+        assist = new ThreadVcpuAssist("virtio-net0-vcpu");
+        ctx = new NetTestContext("virtio-net0", "test-vm", assist);
+        device = (VirtioMmioDevice) new VirtioNetProvider().create(ctx, DeviceOptions.parse("virtio-net,net=fake" + extraOptions + io.option));
         nic = (VirtioNetDevice) device.transport().device();
         backend = ctx.fake.last;
         ram = ctx.base.ram();
@@ -45,6 +68,10 @@ final class NicRig implements AutoCloseable {
                 throw new AssertionError("the NIC never opened its session after DRIVER_OK");
             }
             Thread.onSpinWait();
+        }
+        // Opening the session is worker work: it asked the lent thread for a run only if it is on vCPUs.
+        if ((assist.requests() > 0) != (io == Io.VCPU)) {
+            throw new AssertionError("io=" + io + " but " + assist.requests() + " requests for the lent vCPU thread");
         }
         return this;
     }
@@ -100,5 +127,10 @@ final class NicRig implements AutoCloseable {
     @Override
     public void close() {
         device.close();
+        try {
+            assist.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -3,6 +3,9 @@ package hv.plugin.virtio.net;
 import hv.devices.testing.MockVirtioDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,7 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(30)
+@ParameterizedClass
+@EnumSource(NicRig.Io.class)
 class VirtioNetDeviceTest {
+    /** Every test runs with the NIC's work on a thread of its own and on a lent vCPU thread. */
+    @Parameter
+    NicRig.Io io;
+
     private static final long VERSION_1 = 1L << 32;
 
     private static void waitUntil(java.util.function.BooleanSupplier cond, String what) throws InterruptedException {
@@ -33,7 +42,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void offersMacStatusAndVersion1AndShowsTheMacInConfigSpace() throws Exception {
-        try (NicRig r = new NicRig(",mac=52:54:00:12:34:56")) {
+        try (NicRig r = new NicRig(",mac=52:54:00:12:34:56", io)) {
             assertEquals(1, r.driver.reg(0x008), "device id 1: network card");
             long f = r.driver.deviceFeatures();
             assertTrue((f & VirtioNetDevice.F_MAC) != 0);
@@ -57,7 +66,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void linkChangesShowInStatusWithAConfigInterruptAndNewGeneration() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             r.driver.takeInterrupt();
             int gen = r.driver.configGeneration();
@@ -74,7 +83,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void transmitSendsTheFrameWithoutItsHeaderAndCompletesTheChain() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             for (int i = 0; i < 40; i++) {
                 byte[] f = NicRig.frame(60 + i * 37, i);
@@ -92,7 +101,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void transmitRequestsAskingForOffloadsOrOfImpossibleSizeAreDroppedButCompleted() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16, ~VirtioNetDevice.F_CSUM); // NEEDS_CSUM is then not allowed
             r.transmit(NicRig.frame(100, 1), VirtioNetHeader.F_NEEDS_CSUM, 0);
             assertNotNull(r.driver.waitUsed(VirtioNetDevice.TX_QUEUE));
@@ -113,7 +122,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void withCsumTheDeviceCompletesTheChecksumAndRefusesABadPosition() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             byte[] f = Packets.ipv4(false, 200);
             int l4len = f.length - 34;
@@ -135,7 +144,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void withGuestCsumReceivedFramesThatVerifyAreMarkedDataValid() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             byte[] good = Packets.ipv4(true, 300);
             byte[] bad = Packets.ipv4(true, 300);
@@ -144,11 +153,11 @@ class VirtioNetDeviceTest {
             assertEquals(0, receiveFlags(r, bad), "a corrupt frame goes up unmarked: the guest's own check drops it");
             assertEquals(0, receiveFlags(r, NicRig.frame(100, 1)), "not an IP packet");
         }
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16, ~VirtioNetDevice.F_GUEST_CSUM);
             assertEquals(0, receiveFlags(r, Packets.ipv4(true, 300)), "never DATA_VALID without GUEST_CSUM");
         }
-        try (NicRig r = new NicRig(",csum=off")) {
+        try (NicRig r = new NicRig(",csum=off", io)) {
             long f = r.driver.deviceFeatures();
             assertEquals(0, f & (VirtioNetDevice.F_CSUM | VirtioNetDevice.F_GUEST_CSUM), "csum=off offers neither");
         }
@@ -164,7 +173,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void aBackendThatRefusesCountsDropsAndTheGuestKeepsGoing() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             r.backend.acceptSends = false;
             r.transmit(NicRig.frame(64, 1), 0, 0);
@@ -175,7 +184,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void receivedFramesLandInGuestBuffersWithAHeader() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16, ~VirtioNetDevice.F_MRG_RXBUF);
             for (int i = 0; i < 40; i++) {
                 long buf = r.postRx(1526);
@@ -196,7 +205,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void framesArrivingBeforeTheDriverIsUpAreDroppedNotQueued() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             assertTrue(r.backend.sink.offer(ByteBuffer.wrap(NicRig.frame(60, 1))), "dropped, not refused: the backend keeps reading");
             assertEquals(1L, r.nic.counters().get("rx_dropped_no_driver"));
             r.up(16);
@@ -210,7 +219,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void aFrameTooBigForTheBufferIsDroppedAndTheBufferServesTheNextFrame() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16, ~VirtioNetDevice.F_MRG_RXBUF); // with it, the frame would wait for more buffers
             long buf = r.postRx(1526);
             r.backend.sink.offer(ByteBuffer.wrap(NicRig.frame(4000, 1)));
@@ -232,7 +241,7 @@ class VirtioNetDeviceTest {
      */
     @Test
     void noGuestBuffersMeansBoundedQueueingThenBackpressureThenResume() throws Exception {
-        try (NicRig r = new NicRig(",rx-queue=16")) {
+        try (NicRig r = new NicRig(",rx-queue=16", io)) {
             r.up(64);
             int accepted = 0;
             int refused = 0;
@@ -266,7 +275,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void resetDropsQueuedFramesAndTheNicComesBackUp() throws Exception {
-        try (NicRig r = new NicRig("")) {
+        try (NicRig r = new NicRig("", io)) {
             r.up(16);
             r.backend.sink.offer(ByteBuffer.wrap(NicRig.frame(80, 1)));
             r.up(16); // resets (status 0, waits for it) and brings the device up again
@@ -285,7 +294,7 @@ class VirtioNetDeviceTest {
 
     @Test
     void closeClosesTheBackend() throws Exception {
-        NicRig r = new NicRig("");
+        NicRig r = new NicRig("", io);
         r.close();
         assertTrue(r.backend.closed);
         assertFalse(Arrays.asList(r.backend.options.asMap().keySet().toArray()).contains("net"));
