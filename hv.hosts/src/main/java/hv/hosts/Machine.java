@@ -98,6 +98,11 @@ public final class Machine {
             }
 
             @Override
+            public boolean deviceWorkPending() {
+                return assist.pending();
+            }
+
+            @Override
             public void fatal(VcpuThread vcpu, String message) {
                 lifecycle.fail(message);
             }

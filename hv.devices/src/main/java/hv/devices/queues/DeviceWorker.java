@@ -79,8 +79,6 @@ public final class DeviceWorker implements AutoCloseable {
             started = true;
             if (thread != null) {
                 thread.start();
-            } else if (!tasks.isEmpty()) {
-                trigger.request();
             }
         }
     }
@@ -234,7 +232,7 @@ public final class DeviceWorker implements AutoCloseable {
             runner = null;
         }
         if (!tasks.isEmpty()) {
-            trigger.request(); // more than a batch: the guest runs a slice first
+            trigger.request(); // more than a batch: the vCPU gives its guest a short slice first
         }
     }
 

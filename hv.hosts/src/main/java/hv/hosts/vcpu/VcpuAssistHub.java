@@ -43,6 +43,11 @@ public final class VcpuAssistHub implements VcpuAssist {
         }
     }
 
+    /** Some drain is owed a run (asked for and not yet taken). */
+    public boolean pending() {
+        return pending;
+    }
+
     /** On a vCPU thread, never inside its hart's run: runs every drain that was asked for. */
     public void runRequested() {
         if (!pending) {
@@ -63,6 +68,12 @@ public final class VcpuAssistHub implements VcpuAssist {
         for (int i = 0; i < vs.size(); i++) {
             VcpuThread v = vs.get(i);
             if (v.runsOn(me)) {
+                if (v.inDeviceWork()) {
+                    // Asked from inside device work (a batch left more): no kick, which would stop
+                    // the next run before its first instruction; the vCPU runs a short slice
+                    // (VcpuThread.DEVICE_SLICE) because this is pending, then the work again.
+                    return;
+                }
                 if (v.state() == VcpuThread.State.RUNNING) {
                     v.hart().kick(); // this vCPU runs it when its current block ends
                 } else {

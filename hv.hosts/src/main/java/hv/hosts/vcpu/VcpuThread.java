@@ -18,6 +18,11 @@ public final class VcpuThread implements Runnable {
     /** Instructions per slice: small enough that pause/stop and HTIF polling are prompt (~ms). */
     static final long SLICE = 2_000_000;
     /**
+     * The slice while device work lent to the vCPUs is still owed (a batch left more behind): long
+     * enough for the guest to make progress, short enough that the work goes on within ~0.1-1 ms.
+     */
+    static final long DEVICE_SLICE = 50_000;
+    /**
      * Longest sleep in WFI (or stopped/paused) before the thread looks around on its own. Nothing
      * needs that look to be frequent: a mailbox post kicks us, interrupts unpark us, and the WFI
      * sleep already ends at the hart's next timer deadline. Idle Linux harts sleep ~1 s between
@@ -85,6 +90,11 @@ public final class VcpuThread implements Runnable {
          */
         default void runDeviceWork() {
         }
+
+        /** Device work is still owed after {@link #runDeviceWork} (it asked for more). */
+        default boolean deviceWorkPending() {
+            return false;
+        }
     }
 
     private final Hart hart;
@@ -98,6 +108,8 @@ public final class VcpuThread implements Runnable {
     private volatile boolean draining;
     /** True while the thread sleeps (WFI, stopped, paused) rather than runs guest code: for samplers. */
     private volatile boolean sleeping;
+    /** See {@link #inDeviceWork()}; written and read on the vCPU's own thread only. */
+    private boolean inDeviceWork;
     /** The debugger told about breakpoint and step stops, or null. */
     private volatile DebugListener debugger;
 
@@ -182,6 +194,14 @@ public final class VcpuThread implements Runnable {
         }
     }
 
+    /**
+     * True while this vCPU's thread runs lent device work (between runs of its hart). Read only
+     * on this vCPU's own thread: a request made from inside that work needs no kick.
+     */
+    public boolean inDeviceWork() {
+        return inDeviceWork;
+    }
+
     /** True when this vCPU's thread is {@code t}. */
     public boolean runsOn(Thread t) {
         return thread == t;
@@ -212,17 +232,21 @@ public final class VcpuThread implements Runnable {
         try {
             while (true) {
                 drainMailbox();
+                inDeviceWork = true;
                 listener.runDeviceWork();
+                inDeviceWork = false;
                 switch (state) {
                     case FINISHED -> {
                         return;
                     }
                     case PAUSED, STOPPED -> {
-                        sleeping = true;
-                        LockSupport.parkNanos(this, MAX_SLEEP_NANOS);
-                        sleeping = false;
+                        if (!listener.deviceWorkPending()) { // owed device work runs at the next turn
+                            sleeping = true;
+                            LockSupport.parkNanos(this, MAX_SLEEP_NANOS);
+                            sleeping = false;
+                        }
                     }
-                    case RUNNING -> runSlice();
+                    case RUNNING -> runSlice(listener.deviceWorkPending() ? DEVICE_SLICE : SLICE);
                 }
             }
         } catch (Throwable t) {
@@ -282,13 +306,13 @@ public final class VcpuThread implements Runnable {
         }
     }
 
-    private void runSlice() {
-        ExitReason reason = hart.run(SLICE);
+    private void runSlice(long budget) {
+        ExitReason reason = hart.run(budget);
         switch (reason) {
             case ECALL -> ecall();
             case WFI -> {
                 listener.sliceEnded(this); // a guest that signals HTIF and then idles must still be seen
-                if (mailbox.isEmpty()) {
+                if (mailbox.isEmpty() && !listener.deviceWorkPending()) {
                     sleeping = true;
                     hart.awaitInterrupt(listener.maxSleepNanos());
                     sleeping = false;

@@ -41,6 +41,11 @@ class VcpuAssistHubTest {
         public void runDeviceWork() {
             hub.runRequested();
         }
+
+        @Override
+        public boolean deviceWorkPending() {
+            return hub.pending();
+        }
     }
 
     /** Builds vCPUs on {@code harts}, binds the hub to them (as Machine does), then starts them. */
@@ -235,6 +240,38 @@ class VcpuAssistHubTest {
             await(() -> runs.get() > 100, 2000, "the drain runs");
             v.send(new VcpuThread.Command.Pause());
             await(v::quiescent, 1000, "the flooded vCPU takes its pause command");
+        } finally {
+            flood.set(false);
+        }
+    }
+
+    /**
+     * ... nor its guest: while a drain keeps asking for more, the vCPU still runs guest code between
+     * its runs (short slices). A kick for a request made inside device work would end every run
+     * before its first instruction.
+     */
+    @Test
+    void aDrainThatKeepsAskingLeavesTheGuestRunning() throws Exception {
+        AtomicBoolean flood = new AtomicBoolean(true);
+        AtomicLong runs = new AtomicLong();
+        AtomicReference<VcpuAssist.Trigger> self = new AtomicReference<>();
+        self.set(hub.register("flood", () -> {
+            runs.incrementAndGet();
+            if (flood.get()) {
+                self.get().request();
+            }
+        }));
+        start(busy(0));
+        Hart hart = vcpus.getFirst().hart();
+        try {
+            self.get().request();
+            await(() -> runs.get() > 100, 2000, "the drain runs");
+            long before = hart.retired;
+            long runsBefore = runs.get();
+            Thread.sleep(200);
+            long executed = hart.retired - before;
+            assertTrue(runs.get() - runsBefore > 20, "the drain kept running (" + (runs.get() - runsBefore) + " runs)");
+            assertTrue(executed > 200_000, "the guest ran only " + executed + " instructions in 200 ms of device work");
         } finally {
             flood.set(false);
         }
