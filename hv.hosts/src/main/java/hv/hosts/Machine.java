@@ -16,6 +16,7 @@ import hv.devices.plugins.PluginCatalog;
 import hv.hosts.debug.GdbStub;
 import hv.hosts.sbi.Sbi;
 import hv.hosts.vcpu.VcpuAssistHub;
+import hv.hosts.vcpu.VcpuThrottle;
 import hv.hosts.vcpu.VcpuThread;
 import hv.memory.GuestRam;
 import hv.memory.Mmu;
@@ -55,6 +56,8 @@ public final class Machine {
     /** Built from a snapshot or a migration stream: run() must not reset the harts. */
     private final boolean resumed;
     private final Quiesce quiesce;
+    /** Live migration's auto-converge: slows the vCPUs down while it is on. */
+    private final VcpuThrottle throttle;
     private volatile long startNanos;
 
     private Machine(VmConfig config, GuestRam ram, MachineClock clock, List<Hart> harts, MachineDevices devices,
@@ -72,6 +75,7 @@ public final class Machine {
         this.plan = plan;
         boolean hypervisor = config.bios().isEmpty();
         this.pauseParkNanos = pauseParkNanos(config.cpus(), Runtime.getRuntime().availableProcessors());
+        this.throttle = new VcpuThrottle(harts.size());
         this.htif = plan.tohost() >= 0 && ram.contains(plan.tohost(), 8) ? new HtifWatcher(ram, plan.tohost(), lifecycle) : null;
         VcpuThread.Listener listener = new VcpuThread.Listener() {
             @Override
@@ -79,6 +83,7 @@ public final class Machine {
                 if (htif != null) {
                     htif.poll();
                 }
+                throttle.afterSlice(vcpu.hart().hartId());
             }
 
             @Override
@@ -423,6 +428,11 @@ public final class Machine {
      */
     public List<StateComponent> stateComponents() {
         return MachineStates.components(harts, clock, clint, plic, devices);
+    }
+
+    /** The vCPUs' throttle (live migration's auto-converge; off unless a migration turns it on). */
+    public VcpuThrottle throttle() {
+        return throttle;
     }
 
     /** Stops every vCPU at an instruction boundary, then the device workers and the guest clock. */
