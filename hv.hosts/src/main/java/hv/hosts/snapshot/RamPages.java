@@ -33,10 +33,16 @@ public final class RamPages {
     private final byte[] page = new byte[PAGE];
     private int inChunk;
     final Counts counts = new Counts();
+    /** A live migration's progress, told after every chunk; null for a snapshot. */
+    private MigrationProgress progress;
 
     RamPages(GuestRam ram, SectionOutput out) {
         this.ram = ram;
         this.out = out;
+    }
+
+    void reportTo(MigrationProgress p) {
+        this.progress = p;
     }
 
     /**
@@ -84,6 +90,9 @@ public final class RamPages {
             out.section(SectionFormat.RAM, VERSION, chunk);
             chunk.clear();
             inChunk = 0;
+            if (progress != null) {
+                progress.sent(out.bytes(), counts.dataPages + counts.zeroPages);
+            }
         }
     }
 

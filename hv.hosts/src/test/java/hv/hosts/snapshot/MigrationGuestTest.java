@@ -64,6 +64,86 @@ class MigrationGuestTest {
         }
     }
 
+    /** A machine that will run what an {@code --incoming} brings on {@code server}, on its own thread. */
+    private record Incoming(CompletableFuture<Machine> machine, CompletableFuture<VmOutcome> run) {
+        static Incoming on(ServerSocket server) {
+            Incoming in = new Incoming(new CompletableFuture<>(), new CompletableFuture<>());
+            Thread t = new Thread(() -> {
+                try {
+                    MigrationTarget target = MigrationTarget.accept(server);
+                    Machine m = DirtyGuest.forResume(target.config().toVmConfig(List.of(), List.of(), List.of(), false, false),
+                            target.config().resumePoint());
+                    in.machine.complete(m);
+                    in.run.complete(m.run(target));
+                } catch (Throwable e) {
+                    in.machine.completeExceptionally(e);
+                    in.run.completeExceptionally(e);
+                }
+            }, "test-incoming");
+            t.setDaemon(true);
+            t.start();
+            return in;
+        }
+    }
+
+    /** The migration link's cap in these tests: 16 MB/s, a round of the guest's 512 pages takes ~130 ms. */
+    static final long LINK = 16_000_000;
+
+    /**
+     * The guest rewrites its whole 2 MiB buffer faster than a round copies it over a capped link
+     * ({@link #LINK}; the guest needs some 10-50 ms per pass over its buffer), so without
+     * auto-converge the rounds never get below 16 dirty pages: the migration runs out of rounds
+     * and sends the rest while paused (converged false, no throttle). The VM, now on a second
+     * machine, is migrated again with auto-converge: the throttle rises until a round finds few
+     * dirty pages (converged, throttled), the progress object says so, the source's vCPUs are
+     * unthrottled afterwards, and the guest runs on on the third machine. (That migrated memory
+     * arrives intact is {@link #migratedGuestFinishesWithTheSameResult}'s job.)
+     */
+    @Test
+    void aGuestThatOutrunsTheCopyConvergesOnlyWithAutoConverge() throws Exception {
+        int guestRounds = 1_000_000; // minutes of work: it is still rewriting its buffer when the test ends it
+        Machine source = DirtyGuest.boot(DirtyGuest.elf(), guestRounds);
+        CompletableFuture<VmOutcome> sourceRun = DirtyGuest.start(source, null);
+        DirtyGuest.awaitProgress(source, 1);
+        try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Incoming middle = Incoming.on(first);
+            MigrationSource.Result plain = MigrationSource.migrate(source, "127.0.0.1", first.getLocalPort(),
+                    new MigrationSource.Options(6, 16, 30_000, false, LINK));
+            long atFirstMove = DirtyGuest.progress(source);
+            source.end(VmOutcome.migrated(plain.summary()));
+            DirtyGuest.finish(sourceRun);
+            System.err.println("without auto-converge: " + plain.summary() + ", guest round " + atFirstMove);
+            assertTrue(!plain.converged() && plain.throttlePercent() == 0, plain.summary());
+            assertEquals(7, plain.rounds(), "6 rounds, then the rest while paused: " + plain.summary());
+
+            Machine m = middle.machine().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            DirtyGuest.awaitProgress(m, atFirstMove + 1);
+            Incoming last = Incoming.on(second);
+            MigrationProgress progress = new MigrationProgress();
+            MigrationSource.Result throttled = MigrationSource.migrate(m, "127.0.0.1", second.getLocalPort(),
+                    new MigrationSource.Options(40, 16, 30_000, true, LINK), progress);
+            long atSecondMove = DirtyGuest.progress(m);
+            m.end(VmOutcome.migrated(throttled.summary()));
+            DirtyGuest.finish(middle.run());
+            System.err.println("with auto-converge: " + throttled.summary() + ", guest round " + atSecondMove);
+            assertTrue(throttled.converged(), throttled.summary());
+            assertTrue(throttled.throttlePercent() >= MigrationSource.THROTTLE_INITIAL, throttled.summary());
+            assertTrue(throttled.finalPages() <= 16 + 512, "the downtime sent few pages: " + throttled.summary());
+            assertEquals(MigrationProgress.Status.COMPLETED, progress.status());
+            assertEquals(throttled.rounds(), progress.rounds());
+            assertEquals(throttled.bytes(), progress.bytes());
+            assertEquals(0, m.throttle().percent(), "the throttle is off once the migration ended");
+            assertTrue(atSecondMove < guestRounds, "migrated mid-run, at round " + atSecondMove);
+
+            Machine third = last.machine().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            DirtyGuest.awaitProgress(third, atSecondMove + 2); // runs on, at full speed again
+            assertEquals(0, third.throttle().percent());
+            third.end(VmOutcome.quit());
+            DirtyGuest.finish(last.run());
+        }
+    }
+
     @Test
     void brokenConnectionLeavesTheSourceRunningAndFailsTheTarget() throws Exception {
         long expected = DirtyGuest.expectedChecksum(24);
