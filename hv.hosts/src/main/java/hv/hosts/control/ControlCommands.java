@@ -3,6 +3,7 @@ package hv.hosts.control;
 import hv.hosts.Machine;
 import hv.hosts.VmOutcome;
 import hv.hosts.VmStateException;
+import hv.hosts.snapshot.MigrationProgress;
 import hv.hosts.snapshot.MigrationSource;
 import hv.hosts.snapshot.Snapshot;
 
@@ -11,16 +12,22 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
  * The control API's commands, QMP-style: a request is {@code {"execute": NAME, "arguments":
  * {...}, "id": any}}, a reply {@code {"return": {...}}} or {@code {"error": {"class", "desc"}}}
- * (with the request's id). One command runs at a time per VM. A command never throws: whatever
- * goes wrong becomes an error reply, and the VM is left as it was.
+ * (with the request's id). A command never throws: whatever goes wrong becomes an error reply,
+ * and the VM is left as it was.
+ *
+ * <p>Commands that change the VM (pause, resume, snapshot, migrate, quit) run one at a time; the
+ * ones that only look (status, stats, query-migrate) run at once on any client's thread, also
+ * while a migration runs. While a migration runs, a command that would change the VM is refused
+ * at once (a VmState error) rather than left waiting for the migration's end.
  */
 public final class ControlCommands {
-    public static final List<String> NAMES = List.of("status", "pause", "resume", "stats", "snapshot", "migrate", "quit");
+    public static final List<String> NAMES = List.of("status", "pause", "resume", "stats", "snapshot", "migrate", "query-migrate", "quit");
 
     /** A reply, and what to do once it is on the wire (end the VM after quit or migrate). */
     public record Reply(Map<String, Object> body, Runnable after) {
@@ -45,6 +52,10 @@ public final class ControlCommands {
     }
 
     private final Supplier<Machine> machine;
+    /** Held by the command that changes the VM now (see the class comment). */
+    private final ReentrantLock changing = new ReentrantLock();
+    /** The migration running now or the last one, for query-migrate; null before any. */
+    private volatile MigrationProgress migration;
 
     /** @param machine the VM now running (null while there is none, e.g. between a reboot's two machines) */
     public ControlCommands(Supplier<Machine> machine) {
@@ -52,7 +63,7 @@ public final class ControlCommands {
     }
 
     /** Handles one request line. */
-    public synchronized Reply handle(String line) {
+    public Reply handle(String line) {
         Object parsed;
         try {
             parsed = Json.parse(line);
@@ -88,9 +99,32 @@ public final class ControlCommands {
         if (m == null) {
             return Reply.error("NoVm", "no VM is running right now");
         }
+        switch (cmd) {
+            case "status":
+                return Reply.ok(status(m));
+            case "stats":
+                Map<String, Object> ret = new LinkedHashMap<>();
+                ret.put("instret", m.instret());
+                ret.put("report", m.statsReport());
+                return Reply.ok(ret);
+            case "query-migrate":
+                return Reply.ok(queryMigrate(migration));
+            default:
+                if (!NAMES.contains(cmd)) {
+                    return Reply.error("CommandNotFound", "unknown command '" + cmd + "'; commands: " + NAMES);
+                }
+                break;
+        }
+        if (!changing.tryLock()) {
+            MigrationProgress running = migration;
+            if (running != null && running.status() == MigrationProgress.Status.ACTIVE) {
+                return Reply.error("VmState", "a migration is running (query-migrate shows its progress); '" + cmd
+                        + "' must wait for its end");
+            }
+            changing.lock();
+        }
         try {
             return switch (cmd) {
-                case "status" -> Reply.ok(status(m));
                 case "pause" -> {
                     m.pause();
                     yield Reply.ok(status(m));
@@ -102,22 +136,43 @@ public final class ControlCommands {
                     m.resume();
                     yield Reply.ok(status(m));
                 }
-                case "stats" -> {
-                    Map<String, Object> ret = new LinkedHashMap<>();
-                    ret.put("instret", m.instret());
-                    ret.put("report", m.statsReport());
-                    yield Reply.ok(ret);
-                }
                 case "snapshot" -> snapshot(m, args);
                 case "migrate" -> migrate(m, args);
                 case "quit" -> Reply.ok(new LinkedHashMap<>()).then(() -> m.end(VmOutcome.quit()));
-                default -> Reply.error("CommandNotFound", "unknown command '" + cmd + "'; commands: " + NAMES);
+                default -> throw new IllegalStateException("command '" + cmd + "' has no handler");
             };
         } catch (VmStateException e) {
             return Reply.error("VmState", e.getMessage());
         } catch (IllegalArgumentException e) {
             return Reply.error("BadArgument", e.getMessage());
+        } finally {
+            changing.unlock();
         }
+    }
+
+    /** query-migrate: the running or last migration's figures ({@code status: none} before any). */
+    static Map<String, Object> queryMigrate(MigrationProgress p) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (p == null) {
+            r.put("status", "none");
+            return r;
+        }
+        MigrationProgress.Status st = p.status();
+        r.put("status", st == MigrationProgress.Status.ACTIVE ? (p.inDowntime() ? "downtime" : "active")
+                : st.name().toLowerCase(java.util.Locale.ROOT));
+        r.put("rounds", p.rounds());
+        r.put("bytes", p.bytes());
+        r.put("pages", p.pagesSent());
+        r.put("remaining_pages", p.remainingPages());
+        r.put("throttle_percent", p.throttlePercent());
+        r.put(st == MigrationProgress.Status.ACTIVE ? "elapsed_ms" : "total_ms", Math.round(p.elapsedMillis() * 100) / 100.0);
+        if (st == MigrationProgress.Status.COMPLETED) {
+            r.put("downtime_ms", Math.round(p.downtimeMillis() * 100) / 100.0);
+        }
+        if (p.error() != null) {
+            r.put("error", p.error());
+        }
+        return r;
     }
 
     private static Map<String, Object> status(Machine m) {
@@ -145,7 +200,7 @@ public final class ControlCommands {
         }
     }
 
-    private static Reply migrate(Machine m, Map<?, ?> args) throws VmStateException {
+    private Reply migrate(Machine m, Map<?, ?> args) throws VmStateException {
         String host = args.get("host") == null ? "127.0.0.1" : stringArg(args, "host");
         long port = longArg(args, "port");
         if (port < 1 || port > 65535) {
@@ -156,9 +211,16 @@ public final class ControlCommands {
         if (rounds < 1) {
             throw new IllegalArgumentException("max_rounds must be at least 1");
         }
+        boolean autoConverge = args.get("auto_converge") == null ? d.autoConverge() : booleanArg(args, "auto_converge");
+        long bandwidth = args.get("max_bandwidth") == null ? d.maxBytesPerSecond() : longArg(args, "max_bandwidth");
+        if (bandwidth < 0) {
+            throw new IllegalArgumentException("max_bandwidth (bytes per second, 0 for none) must not be negative");
+        }
+        MigrationProgress progress = new MigrationProgress();
+        migration = progress;
         try {
             MigrationSource.Result r = MigrationSource.migrate(m, host, (int) port,
-                    new MigrationSource.Options(rounds, d.stopPages(), d.ackTimeoutMillis()));
+                    new MigrationSource.Options(rounds, d.stopPages(), d.ackTimeoutMillis(), autoConverge, bandwidth), progress);
             Map<String, Object> ret = new LinkedHashMap<>();
             ret.put("outcome", "migrated");
             ret.put("total_ms", Math.round(r.totalNanos() / 1e4) / 100.0);
@@ -166,6 +228,8 @@ public final class ControlCommands {
             ret.put("rounds", r.rounds());
             ret.put("bytes", r.bytes());
             ret.put("pages", r.pagesSent());
+            ret.put("converged", r.converged());
+            ret.put("throttle_percent", r.throttlePercent());
             // Never resumed here: the guest runs on the target now (two copies would both write its disk).
             return Reply.ok(ret).then(() -> m.end(VmOutcome.migrated(r.summary())));
         } catch (IOException e) {
@@ -179,6 +243,17 @@ public final class ControlCommands {
             throw new IllegalArgumentException("argument \"" + name + "\" (a string) is required");
         }
         return s;
+    }
+
+    private static boolean booleanArg(Map<?, ?> args, String name) {
+        Object v = args.get(name);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if ("true".equals(v) || "false".equals(v)) {
+            return Boolean.parseBoolean((String) v); // hv ctl sends key=value pairs as strings
+        }
+        throw new IllegalArgumentException("argument \"" + name + "\" must be true or false");
     }
 
     private static long longArg(Map<?, ?> args, String name) {
