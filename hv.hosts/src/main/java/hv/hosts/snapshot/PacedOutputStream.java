@@ -13,6 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * because every millisecond there is guest downtime.
  */
 final class PacedOutputStream extends FilterOutputStream {
+    /** How far behind its rate the stream may fall and catch up later at full speed. */
+    private static final long MAX_CREDIT_NANOS = 20_000_000L;
     private long bytesPerSecond;
     private long since;
     private long sentSince;
@@ -46,6 +48,13 @@ final class PacedOutputStream extends FilterOutputStream {
             return;
         }
         sentSince += n;
+        long now = System.nanoTime();
+        if (since + (long) (sentSince * 1e9 / bytesPerSecond) < now - MAX_CREDIT_NANOS) {
+            // Behind by more than the credit (the writer stalled, or the link is slower than the
+            // cap): start afresh rather than send a burst at full speed to catch up.
+            since = now;
+            sentSince = n;
+        }
         long due = since + (long) (sentSince * 1e9 / bytesPerSecond);
         long ahead;
         while ((ahead = due - System.nanoTime()) > 0) {

@@ -88,6 +88,71 @@ class ControlServerTest {
         assertTrue(!Files.exists(sock), "the socket file is removed on close");
     }
 
+    /**
+     * While one client's migrate runs (capped at 16 MB/s, no auto-converge, 6 rounds: the guest
+     * dirties its buffer faster, so it runs all of them), a second client watches it with
+     * query-migrate, gets status at once, and has a pause refused; the migrate reply and the
+     * final query-migrate agree.
+     */
+    @Test
+    void aSecondClientWatchesAMigrationWithQueryMigrate() throws Exception {
+        Machine m = DirtyGuestAccess.boot(1_000_000);
+        CompletableFuture<VmOutcome> run = DirtyGuestAccess.start(m);
+        DirtyGuestAccess.awaitProgress(m, 1);
+        Path sock = dir.resolve("hv.sock");
+        try (ServerSocket target = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             ControlServer server = ControlServer.start(ControlAddress.parse("unix:" + sock), new ControlCommands(() -> m));
+             SocketChannel first = SocketChannel.open(StandardProtocolFamily.UNIX);
+             SocketChannel second = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            var incoming = DirtyGuestAccess.incoming(target);
+            first.connect(UnixDomainSocketAddress.of(sock));
+            second.connect(UnixDomainSocketAddress.of(sock));
+            BufferedReader in1 = new BufferedReader(new InputStreamReader(Channels.newInputStream(first), StandardCharsets.UTF_8));
+            BufferedReader in2 = new BufferedReader(new InputStreamReader(Channels.newInputStream(second), StandardCharsets.UTF_8));
+            OutputStream out1 = Channels.newOutputStream(first);
+            OutputStream out2 = Channels.newOutputStream(second);
+            in1.readLine();
+            in2.readLine();
+            assertEquals("none", ret(ask(in2, out2, "{\"execute\":\"query-migrate\"}")).get("status"));
+
+            CompletableFuture<Map<?, ?>> migrated = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return ask(in1, out1, "{\"execute\":\"migrate\",\"arguments\":{\"port\":" + target.getLocalPort()
+                            + ",\"max_rounds\":6,\"auto_converge\":false,\"max_bandwidth\":16000000}}");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Map<?, ?> q;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            do {
+                q = ret(ask(in2, out2, "{\"execute\":\"query-migrate\"}"));
+                assertTrue(System.nanoTime() < deadline, "never saw round 2: " + q);
+                Thread.sleep(5);
+            } while (!"active".equals(q.get("status")) || (Long) q.get("rounds") < 2);
+            assertTrue((Long) q.get("bytes") > 0 && (Long) q.get("pages") > 0 && (Long) q.get("remaining_pages") > 0, q.toString());
+            assertTrue(q.containsKey("elapsed_ms") && !q.containsKey("downtime_ms"), q.toString());
+            assertEquals("running", ret(ask(in2, out2, "{\"execute\":\"status\"}")).get("state"));
+            Map<?, ?> refused = err(ask(in2, out2, "{\"execute\":\"pause\"}"));
+            assertEquals("VmState", refused.get("class"));
+            assertTrue(((String) refused.get("desc")).contains("migration is running"), refused.toString());
+            assertTrue(!migrated.isDone(), "the migration was still running while the second client was served");
+
+            Map<?, ?> done = ret(migrated.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals("migrated", done.get("outcome"));
+            assertEquals(false, done.get("converged"));
+            assertEquals(7L, done.get("rounds"));
+            Map<?, ?> last = ret(ask(in2, out2, "{\"execute\":\"query-migrate\"}"));
+            assertEquals("completed", last.get("status"));
+            assertEquals(done.get("bytes"), last.get("bytes"));
+            assertEquals(done.get("downtime_ms"), last.get("downtime_ms"));
+            assertEquals(VmOutcome.Kind.MIGRATED, DirtyGuestAccess.finish(run).kind());
+            Machine moved = incoming.getKey().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            moved.end(VmOutcome.quit());
+            DirtyGuestAccess.finish(incoming.getValue());
+        }
+    }
+
     @Test
     void loopbackTcpAndNoVm() throws Exception {
         try (ControlServer server = ControlServer.start(ControlAddress.parse("tcp:0"), new ControlCommands(() -> null));

@@ -9,6 +9,7 @@ import hv.hosts.VmConfigException;
 import hv.hosts.VmOutcome;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -121,5 +122,27 @@ final class DirtyGuest {
             sum = sum * 1099511628211L + buf[i];
         }
         return sum;
+    }
+
+    /** A machine that will run what an {@code --incoming} brings on {@code server}, on its own thread. */
+    record Incoming(CompletableFuture<Machine> machine, CompletableFuture<VmOutcome> run) {
+        static Incoming on(ServerSocket server) {
+            Incoming in = new Incoming(new CompletableFuture<>(), new CompletableFuture<>());
+            Thread t = new Thread(() -> {
+                try {
+                    MigrationTarget target = MigrationTarget.accept(server);
+                    Machine m = DirtyGuest.forResume(target.config().toVmConfig(List.of(), List.of(), List.of(), false, false),
+                            target.config().resumePoint());
+                    in.machine.complete(m);
+                    in.run.complete(m.run(target));
+                } catch (Throwable e) {
+                    in.machine.completeExceptionally(e);
+                    in.run.completeExceptionally(e);
+                }
+            }, "test-incoming");
+            t.setDaemon(true);
+            t.start();
+            return in;
+        }
     }
 }

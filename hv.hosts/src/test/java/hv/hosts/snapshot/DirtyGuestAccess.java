@@ -29,4 +29,10 @@ public final class DirtyGuestAccess {
     public static VmOutcome finish(CompletableFuture<VmOutcome> f) throws Exception {
         return DirtyGuest.finish(f);
     }
+
+    /** A machine (built once a source connects) that runs what a migration to {@code server} brings; its run's outcome. */
+    public static java.util.Map.Entry<CompletableFuture<Machine>, CompletableFuture<VmOutcome>> incoming(java.net.ServerSocket server) {
+        DirtyGuest.Incoming in = DirtyGuest.Incoming.on(server);
+        return java.util.Map.entry(in.machine(), in.run());
+    }
 }

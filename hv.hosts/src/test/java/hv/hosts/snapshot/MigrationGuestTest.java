@@ -64,34 +64,16 @@ class MigrationGuestTest {
         }
     }
 
-    /** A machine that will run what an {@code --incoming} brings on {@code server}, on its own thread. */
-    private record Incoming(CompletableFuture<Machine> machine, CompletableFuture<VmOutcome> run) {
-        static Incoming on(ServerSocket server) {
-            Incoming in = new Incoming(new CompletableFuture<>(), new CompletableFuture<>());
-            Thread t = new Thread(() -> {
-                try {
-                    MigrationTarget target = MigrationTarget.accept(server);
-                    Machine m = DirtyGuest.forResume(target.config().toVmConfig(List.of(), List.of(), List.of(), false, false),
-                            target.config().resumePoint());
-                    in.machine.complete(m);
-                    in.run.complete(m.run(target));
-                } catch (Throwable e) {
-                    in.machine.completeExceptionally(e);
-                    in.run.completeExceptionally(e);
-                }
-            }, "test-incoming");
-            t.setDaemon(true);
-            t.start();
-            return in;
-        }
-    }
-
-    /** The migration link's cap in these tests: 16 MB/s, a round of the guest's 512 pages takes ~130 ms. */
-    static final long LINK = 16_000_000;
+    /**
+     * The migration link's cap in this test: 32 MB/s, so a round of the guest's 512 pages takes
+     * ~65 ms. Unthrottled, the guest rewrites all 512 in ~2 ms of CPU; throttled by 99 % it runs
+     * a ~1 ms slice every ~100 ms, so some rounds fall between two slices and find nothing new.
+     */
+    static final long LINK = 32_000_000;
 
     /**
      * The guest rewrites its whole 2 MiB buffer faster than a round copies it over a capped link
-     * ({@link #LINK}; the guest needs some 10-50 ms per pass over its buffer), so without
+     * ({@link #LINK}; the guest needs a few ms per pass over its buffer), so without
      * auto-converge the rounds never get below 16 dirty pages: the migration runs out of rounds
      * and sends the rest while paused (converged false, no throttle). The VM, now on a second
      * machine, is migrated again with auto-converge: the throttle rises until a round finds few
@@ -104,10 +86,11 @@ class MigrationGuestTest {
         int guestRounds = 1_000_000; // minutes of work: it is still rewriting its buffer when the test ends it
         Machine source = DirtyGuest.boot(DirtyGuest.elf(), guestRounds);
         CompletableFuture<VmOutcome> sourceRun = DirtyGuest.start(source, null);
-        DirtyGuest.awaitProgress(source, 1);
+        // Warm: the first passes run before the JIT has compiled the loop, several times slower.
+        DirtyGuest.awaitProgress(source, 50);
         try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              ServerSocket second = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Incoming middle = Incoming.on(first);
+            DirtyGuest.Incoming middle = DirtyGuest.Incoming.on(first);
             MigrationSource.Result plain = MigrationSource.migrate(source, "127.0.0.1", first.getLocalPort(),
                     new MigrationSource.Options(6, 16, 30_000, false, LINK));
             long atFirstMove = DirtyGuest.progress(source);
@@ -118,8 +101,8 @@ class MigrationGuestTest {
             assertEquals(7, plain.rounds(), "6 rounds, then the rest while paused: " + plain.summary());
 
             Machine m = middle.machine().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            DirtyGuest.awaitProgress(m, atFirstMove + 1);
-            Incoming last = Incoming.on(second);
+            DirtyGuest.awaitProgress(m, atFirstMove + 50);
+            DirtyGuest.Incoming last = DirtyGuest.Incoming.on(second);
             MigrationProgress progress = new MigrationProgress();
             MigrationSource.Result throttled = MigrationSource.migrate(m, "127.0.0.1", second.getLocalPort(),
                     new MigrationSource.Options(40, 16, 30_000, true, LINK), progress);
