@@ -129,8 +129,9 @@ class MigrationGuestTest {
 
     @Test
     void brokenConnectionLeavesTheSourceRunningAndFailsTheTarget() throws Exception {
-        long expected = DirtyGuest.expectedChecksum(24);
-        Machine source = DirtyGuest.boot(DirtyGuest.elf(), 24);
+        // Enough rounds that the JIT-compiled guest (~1-3 ms a round) is still running when the migration starts.
+        long expected = DirtyGuest.expectedChecksum(300);
+        Machine source = DirtyGuest.boot(DirtyGuest.elf(), 300);
         CompletableFuture<VmOutcome> sourceRun = DirtyGuest.start(source, null);
         DirtyGuest.awaitProgress(source, 1);
         // A "target" that takes 3 MiB of the stream, then hangs up.
