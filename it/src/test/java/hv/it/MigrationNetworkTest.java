@@ -50,7 +50,7 @@ class MigrationNetworkTest {
                 pingWithoutLoss(source, PEER, 10, 120);
                 long repliesBefore = peer.echoReplies();
                 // 60 pings 0.2 s apart: they run before, during and after the move.
-                source.command("ping -c 60 -i 0.2 " + PEER + " > /tmp/across.txt 2>&1 &", 30);
+                source.send("ping -c 60 -i 0.2 " + PEER + " > /tmp/across.txt 2>&1 &");
                 Thread.sleep(2000);
 
                 try (GuestSession target = GuestSession.start("--incoming", "tcp:127.0.0.1:" + migrationPort)) {
