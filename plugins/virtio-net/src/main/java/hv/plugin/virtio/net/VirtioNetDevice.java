@@ -4,6 +4,8 @@ import hv.api.device.GuestMemoryException;
 import hv.api.net.FrameSink;
 import hv.api.net.NetworkBackend;
 import hv.api.platform.VcpuAssist;
+import hv.api.state.StateException;
+import hv.api.state.StateReader;
 import hv.devices.queues.DeviceWorker;
 import hv.devices.queues.Signal;
 import hv.devices.virtio.DescriptorChain;
@@ -214,6 +216,26 @@ final class VirtioNetDevice implements VirtioDevice {
         worker.start();
     }
 
+    /**
+     * After a restore (snapshot or migration) the link status in config space is this side's
+     * backend's, which need not be what the guest last read on the other side (it connected
+     * before the restore, or not yet, or failed): a configuration change tells the driver to read
+     * it again (virtio 1.2 section 4.2.2.1 / 5.1.4: the driver re-reads config on that interrupt), so
+     * the carrier the guest believes in follows the real one. Nothing of the device's own is saved:
+     * the negotiated features come back through activate, and frames waiting in the receive
+     * path are not the guest's yet (like frames lost on the wire).
+     */
+    @Override
+    public void restoreState(StateReader in, int version) throws StateException {
+        if (version != stateVersion()) {
+            throw new StateException(name + ": unknown virtio-net state version " + version);
+        }
+        VirtioContext c = ctx;
+        if (c != null) {
+            c.configChanged();
+        }
+    }
+
     @Override
     public void pause() {
         if (!worker.pause()) {
@@ -243,8 +265,18 @@ final class VirtioNetDevice implements VirtioDevice {
 
     // ---- link -------------------------------------------------------------------------------
 
-    /** Backend thread: the link went up or down; the driver reads the status and gets a config interrupt. */
+    /**
+     * Backend thread: the link went up or down; the driver reads the status and gets a config
+     * interrupt. The interrupt is raised on the worker, so that a paused device (a snapshot or a
+     * migration writing its state) changes no interrupt state meanwhile; it follows on resume.
+     */
     private void linkChanged(boolean up) {
+        if (!worker.post(this::configChanged)) {
+            configChanged(); // not started or closed: no snapshot can be running
+        }
+    }
+
+    private void configChanged() {
         VirtioContext c = ctx;
         if (c != null) {
             c.configChanged();

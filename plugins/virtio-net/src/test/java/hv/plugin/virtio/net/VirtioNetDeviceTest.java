@@ -72,12 +72,63 @@ class VirtioNetDeviceTest {
             int gen = r.driver.configGeneration();
             r.backend.sink.linkChanged(false);
             assertEquals(0, r.driver.config(6, 2));
-            assertTrue(r.driver.configGeneration() != gen);
+            waitUntil(() -> r.driver.configGeneration() != gen, "a new config generation (raised on the worker)");
             assertEquals(2, r.driver.takeInterrupt() & 2, "configuration change interrupt");
+            int gen2 = r.driver.configGeneration();
             r.backend.sink.linkChanged(true);
             assertEquals(VirtioNetDevice.S_LINK_UP, r.driver.config(6, 2));
+            waitUntil(() -> r.driver.configGeneration() != gen2, "a new config generation");
             assertEquals(2, r.driver.takeInterrupt() & 2);
             assertEquals(2, r.nic.counters().get("link_changes") - 1, "up at open, down, up");
+        }
+    }
+
+    /**
+     * A restore puts back the interrupt status the guest had (here none), but the link is this
+     * side's backend's (here down since the save): the restored NIC raises a configuration change,
+     * so the driver reads the status again instead of believing the link it saw before.
+     */
+    @Test
+    void aRestoredNicTellsTheDriverToRereadTheLinkStatus() throws Exception {
+        try (NicRig r = new NicRig("", io)) {
+            r.up(16);
+            waitUntil(() -> r.driver.takeInterrupt() == 0, "no interrupt pending before the save");
+            int genSaved = r.driver.configGeneration();
+            hv.devices.testing.MemoryState saved = new hv.devices.testing.MemoryState();
+            r.device.pause();
+            r.device.saveState(saved);
+            r.device.resume();
+            r.backend.sink.linkChanged(false);
+            waitUntil(() -> (r.driver.takeInterrupt() & 2) != 0, "the link-down interrupt");
+            r.device.pause();
+            // The ISR and the generation are the saved ones (nothing pending, genSaved) ...
+            r.device.restoreState(saved.reader(), r.device.stateVersion());
+            r.device.resume();
+            // ... then the NIC's configuration change moves the generation on from the saved one.
+            waitUntil(() -> r.driver.configGeneration() != genSaved, "a new config generation after the restore");
+            assertEquals(2, r.driver.takeInterrupt() & 2, "a configuration change interrupt after the restore");
+            assertEquals(0, r.driver.config(6, 2), "the status the driver re-reads: this backend's link is down");
+        }
+    }
+
+    /**
+     * While the device is paused (its state being written), a link change from the backend's
+     * thread changes neither the interrupt status nor the config generation; both follow on resume.
+     */
+    @Test
+    void aLinkChangeWhilePausedWaitsForTheResume() throws Exception {
+        try (NicRig r = new NicRig("", io)) {
+            r.up(16);
+            waitUntil(() -> r.driver.takeInterrupt() == 0, "no interrupt pending");
+            int gen = r.driver.configGeneration();
+            r.device.pause();
+            r.backend.sink.linkChanged(false);
+            Thread.sleep(50);
+            assertEquals(gen, r.driver.configGeneration(), "no config change while paused");
+            assertEquals(0, r.driver.reg(0x60), "no interrupt status while paused");
+            r.device.resume();
+            waitUntil(() -> r.driver.configGeneration() != gen, "the config change after the resume");
+            assertEquals(2, r.driver.takeInterrupt() & 2);
         }
     }
 
