@@ -72,7 +72,8 @@ class MigrationNetworkTest {
                     assertNoLoss(target.command("ping -c 10 -i 0.2 " + PEER, 60), PEER, 10);
                     assertTrue(peer.echoReplies() - repliesBefore >= 50 + 31,
                             "the peer answered the pings from both sides: " + (peer.echoReplies() - repliesBefore));
-                    System.err.println("MigrationNetworkTest: " + moved.out().strip());
+                    System.err.println("MigrationNetworkTest: " + moved.out().strip() + "; the ping across the move: "
+                            + across.lines().filter(l -> l.contains("packets transmitted")).findFirst().orElse("?"));
                     target.send("poweroff -f");
                     assertEquals(0, target.waitForExit(120), target.stderr());
                 }
