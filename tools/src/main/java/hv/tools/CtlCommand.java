@@ -20,7 +20,7 @@ import java.util.Map;
 
 /** {@code hv ctl}: sends one command to a running VM's control socket and prints the JSON reply. */
 @Command(name = "ctl", description = {"Send one command to a VM started with --control and print its JSON reply.",
-        "Commands: status | pause | resume | stats | snapshot path=FILE | migrate host=H port=P [max_rounds=N] | quit"})
+        "Commands: status | pause | resume | stats | snapshot path=FILE | migrate host=H port=P [max_rounds=N] [auto_converge=false] [max_bandwidth=BYTES_PER_S] | query-migrate | quit"})
 final class CtlCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--control", required = true, paramLabel = "unix:PATH|tcp:[HOST:]PORT", description = "The VM's control socket.")

@@ -1,7 +1,8 @@
 /**
  * The control API ({@code hv run --control unix:PATH | tcp:[HOST:]PORT}), QMP-like: one JSON
  * object per line each way, on a Unix socket or loopback TCP. Commands: status, pause, resume,
- * stats, snapshot, migrate, quit ({@link hv.hosts.control.ControlCommands}); a small hand-written
+ * stats, snapshot, migrate, query-migrate, quit ({@link hv.hosts.control.ControlCommands}; the
+ * looking ones answer while a migration runs); a small hand-written
  * JSON reader/writer ({@link hv.hosts.control.Json}). Errors are error replies: a client's bad
  * line never closes its connection or touches the VM.
  *

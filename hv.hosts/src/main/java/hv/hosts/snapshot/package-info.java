@@ -7,7 +7,9 @@
  * through hv.api.state. {@link hv.hosts.snapshot.Snapshot} saves to a file and
  * {@link hv.hosts.snapshot.SnapshotRestore} loads one; {@link hv.hosts.snapshot.MigrationSource}
  * streams RAM in pre-copy rounds over the dirty log and {@link hv.hosts.snapshot.MigrationTarget}
- * receives. Format and protocol: docs/snapshot-migration.md.
+ * receives; it throttles the vCPUs when the rounds do not converge (auto-converge), may cap its
+ * bandwidth ({@link hv.hosts.snapshot.PacedOutputStream}) and reports as it goes
+ * ({@link hv.hosts.snapshot.MigrationProgress}). Format and protocol: docs/snapshot-migration.md.
  *
  * <p>May touch: hv.hosts' Machine (pause/resume, state components, resume builds), hv.memory's
  * GuestRam and DirtyLog, hv.api.state. Must never come in: Java serialization or reflection over

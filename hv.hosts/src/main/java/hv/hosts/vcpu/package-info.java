@@ -3,7 +3,9 @@
  * Stopped for SBI HSM, Finished) fed by a mailbox, after Firecracker's vCPU design. The thread
  * handles the hart's exits (SBI ecalls, WFI, budget, debug stops) and nothing else; a debugger
  * (hv.hosts.debug) steps a paused hart with the Step command and hears of breakpoint and step
- * stops through a DebugListener, all-stop being the debugger's decision.
+ * stops through a DebugListener, all-stop being the debugger's decision. VcpuAssistHub lends the
+ * threads' time between slices to device work; VcpuThrottle slows them down for a live
+ * migration's auto-converge.
  *
  * <p>May touch: hv.cpu (the hart), the SBI handler, the VM's outcome sink. Must never come in:
  * device classes (devices are reached through the bus inside the hart's memory accesses).
