@@ -89,7 +89,7 @@ class ControlServerTest {
     }
 
     /**
-     * While one client's migrate runs (capped at 16 MB/s, no auto-converge, 6 rounds: the guest
+     * While one client's migrate runs (capped at 8 MB/s, no auto-converge, 6 rounds: the guest
      * dirties its buffer faster, so it runs all of them), a second client watches it with
      * query-migrate, gets status at once, and has a pause refused; the migrate reply and the
      * final query-migrate agree.
@@ -118,7 +118,7 @@ class ControlServerTest {
             CompletableFuture<Map<?, ?>> migrated = CompletableFuture.supplyAsync(() -> {
                 try {
                     return ask(in1, out1, "{\"execute\":\"migrate\",\"arguments\":{\"port\":" + target.getLocalPort()
-                            + ",\"max_rounds\":6,\"auto_converge\":false,\"max_bandwidth\":16000000}}");
+                            + ",\"max_rounds\":6,\"auto_converge\":false,\"max_bandwidth\":8000000}}");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
