@@ -1,7 +1,7 @@
 package hv.hosts.control;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
+import hv.api.config.HostPort;
+
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
@@ -24,25 +24,16 @@ public record ControlAddress(String text, SocketAddress address, Path unixPath) 
             return new ControlAddress(text, UnixDomainSocketAddress.of(path), path);
         }
         if (text.startsWith("tcp:")) {
-            String rest = text.substring(4);
-            int colon = rest.lastIndexOf(':');
-            String host = colon < 0 ? null : rest.substring(0, colon);
-            String port = colon < 0 ? rest : rest.substring(colon + 1);
-            int n;
+            HostPort hp;
             try {
-                n = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(text + ": '" + port + "' is not a port number");
-            }
-            if (n < 0 || n > 65535) {
-                throw new IllegalArgumentException(text + ": port " + n + " is out of range");
+                hp = HostPort.parse(text.substring(4));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(text + ": " + e.getMessage());
             }
             try {
-                InetAddress addr = host == null || host.isEmpty() ? InetAddress.getLoopbackAddress()
-                        : InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
-                return new ControlAddress(text, new InetSocketAddress(addr, n), null);
+                return new ControlAddress(text, hp.resolve(), null);
             } catch (UnknownHostException e) {
-                throw new IllegalArgumentException(text + ": unknown host " + host);
+                throw new IllegalArgumentException(text + ": unknown host " + hp.host());
             }
         }
         throw new IllegalArgumentException(text + ": expected unix:PATH, tcp:PORT or tcp:HOST:PORT");

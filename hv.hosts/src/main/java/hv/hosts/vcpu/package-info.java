@@ -7,6 +7,10 @@
  * threads' time between slices to device work; VcpuThrottle slows them down for a live
  * migration's auto-converge.
  *
+ * <p>The vCPU threads also lend themselves to device work that never blocks
+ * ({@link hv.hosts.vcpu.VcpuAssistHub}, the machine's hv.api VcpuAssist): between runs of its hart
+ * a vCPU runs the drains devices asked for, so a packet does not wait for a device thread to wake.
+ *
  * <p>May touch: hv.cpu (the hart), the SBI handler, the VM's outcome sink. Must never come in:
  * device classes (devices are reached through the bus inside the hart's memory accesses).
  */

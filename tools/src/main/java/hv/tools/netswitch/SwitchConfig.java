@@ -1,5 +1,7 @@
 package hv.tools.netswitch;
 
+import hv.api.config.HostPort;
+
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -50,21 +52,10 @@ public record SwitchConfig(InetSocketAddress listen, long ageingNanos, int maxMa
      * loopback, so the switch is never reachable from the network unless asked.
      */
     public static InetSocketAddress parseAddress(String value) {
-        int colon = value.lastIndexOf(':');
-        String host = colon < 0 ? "" : value.substring(0, colon);
-        String port = colon < 0 ? value : value.substring(colon + 1);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int p;
         try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            p = -1;
+            return HostPort.parse(value).resolve();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("'" + value + "': unknown host");
         }
-        if (p < 0 || p > 65535) {
-            throw new IllegalArgumentException("'" + value + "' is not HOST:PORT");
-        }
-        return host.isEmpty() ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), p) : new InetSocketAddress(host, p);
     }
 }

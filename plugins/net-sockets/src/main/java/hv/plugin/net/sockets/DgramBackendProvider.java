@@ -43,8 +43,8 @@ public final class DgramBackendProvider implements NetworkBackendProvider {
         }
         String local = options.require("local");
         String remote = options.require("remote");
-        var localAddr = HostPort.parse(type(), "local", local).resolve(type(), "local");
-        var remoteAddr = HostPort.parse(type(), "remote", remote).resolve(type(), "remote");
+        var localAddr = OptionAddress.resolve(type(), "local", local);
+        var remoteAddr = OptionAddress.resolve(type(), "remote", remote);
         return new DgramBackend("dgram(local=" + local + ",remote=" + remote + ")", localAddr, remoteAddr, sink, maxFrame, budget);
     }
 }

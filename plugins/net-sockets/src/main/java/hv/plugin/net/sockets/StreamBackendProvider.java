@@ -47,10 +47,10 @@ public final class StreamBackendProvider implements NetworkBackendProvider {
             throw new DeviceConfigException("stream: give exactly one of listen=HOST:PORT or connect=HOST:PORT");
         }
         if (listen.isPresent()) {
-            var local = HostPort.parse(type(), "listen", listen.get()).resolve(type(), "listen");
+            var local = OptionAddress.resolve(type(), "listen", listen.get());
             return new ListeningStreamBackend("stream(listen=" + listen.get() + ")", local, sink, settings);
         }
-        var remote = HostPort.parse(type(), "connect", connect.get()).resolve(type(), "connect");
+        var remote = OptionAddress.resolve(type(), "connect", connect.get());
         return new ConnectingStreamBackend("stream(connect=" + connect.get() + ")", remote, sink, settings).start();
     }
 }

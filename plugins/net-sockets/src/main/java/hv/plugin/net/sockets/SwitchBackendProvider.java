@@ -36,7 +36,7 @@ public final class SwitchBackendProvider implements NetworkBackendProvider {
         options.checkKnown(options());
         StreamSettings settings = StreamSettings.from(type(), options);
         String connect = options.require("connect");
-        var remote = HostPort.parse(type(), "connect", connect).resolve(type(), "connect");
+        var remote = OptionAddress.resolve(type(), "connect", connect);
         return new ConnectingStreamBackend("switch(" + connect + ")", remote, sink, settings).start();
     }
 }
