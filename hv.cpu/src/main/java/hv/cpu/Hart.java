@@ -59,7 +59,8 @@ public final class Hart {
     private static final long NO_DEADLINE = -1L; // unsigned maximum: never
 
     // --- asynchronous request bits (attention) ---
-    private static final int ATT_KICK = 1, ATT_IRQ = 2, ATT_DECODE_FLUSH = 4, ATT_FETCH_FLUSH = 8;
+    // ATT_BOUNDARY (set by the hart itself): only makes the loop run boundary() before the next instruction.
+    private static final int ATT_KICK = 1, ATT_IRQ = 2, ATT_DECODE_FLUSH = 4, ATT_FETCH_FLUSH = 8, ATT_BOUNDARY = 16;
 
     // ===================== architectural state (plain fields) =====================
     /** x0..x31, plus slot 32 that absorbs writes to x0 (x[0] is never written). */
@@ -116,6 +117,12 @@ public final class Hart {
     final Jit jit;
     final long[] jitExits = new long[RegionEmitter.EXIT_KINDS];
     long jitFaultCount;
+    /**
+     * Set by {@link RegionRuntime#csrChecked} when a CSR write inside a region made an interrupt
+     * pending and enabled or changed the data MMU's context: the region then exits after it (and
+     * clears this), and Hart.loop looks at interrupts before the next instruction.
+     */
+    int jitCsrExit;
 
     // The MMU's active load/store TLB arrays and RAM, so the interpreter inlines a TLB hit
     // (refreshed whenever the MMU context or satp changes: see refreshTlb()).
@@ -1247,7 +1254,7 @@ public final class Hart {
                             idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
-                                    && !RegionScanner.translatable((int) e & 0xff)) {
+                                    && !RegionScanner.translatable(e)) {
                                 jit.entered(curPage, idx, 1); // after an instruction that ends regions: a region start
                             }
                         }
@@ -1771,6 +1778,15 @@ public final class Hart {
             }
         }
         return Long.numberOfTrailingZeros(bits); // not reachable with the mask of mie
+    }
+
+    /**
+     * On the hart's own thread: run the block boundary (interrupts, timers, budget) before the next
+     * instruction, as the interpreter does after every CSR instruction (a translated region that
+     * ends after a CSR write cannot lower Hart.loop's instruction limit itself).
+     */
+    void requestBoundary() {
+        ATTENTION.getAndBitwiseOr(this, ATT_BOUNDARY);
     }
 
     // ===================== requests from other threads =====================
