@@ -1218,7 +1218,7 @@ public final class Hart {
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
                         idx = IN_REGION;
-                        n = region.run(this, vbase, n, limit);
+                        n = runRegions(region, vbase, n, limit);
                         pc = this.pc;
                         continue outer;
                     }
@@ -1244,7 +1244,7 @@ public final class Hart {
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
                         idx = IN_REGION;
-                        n = region.run(this, vbase, n, limit);
+                        n = runRegions(region, vbase, n, limit);
                         pc = this.pc;
                         continue outer;
                     }
@@ -1307,6 +1307,51 @@ public final class Hart {
                 // faults would otherwise spin here forever without ever returning.
                 budget--;
             }
+        }
+    }
+
+    /**
+     * Runs a translated region and then, chained, the regions it exits to, for as long as nothing
+     * needs the loop: the next pc starts a region (JIT_REGION marker) of the current page or of a
+     * page in the jump cache, and neither the instruction limit (budget, next timer check) nor an
+     * asynchronous request (attention) is due. These are exactly the checks the top of
+     * {@link #loop} makes before it would run the same region, so chaining changes no count and no
+     * boundary; it skips the loop's profiling, debug and page-lookup paths between regions. A page
+     * not in the jump cache (never entered, or dropped by FENCE.I, a satp write or an SFENCE.VMA,
+     * which all run outside regions and clear the cache) ends the chain: the loop enters it through
+     * the MMU and revalidates its decoded code. Returns the new count with this.pc set; a region's
+     * MemoryFault propagates (the region has made the trap precise).
+     */
+    private long runRegions(CompiledRegion region, long vbase, long n, long limit) {
+        for (;;) {
+            n = region.run(this, vbase, n, limit);
+            if (n >= limit || attention != 0) {
+                return n;
+            }
+            long pc = this.pc;
+            long nextBase = pc & PAGE_MASK;
+            long[] code;
+            DecodeCache.Page page;
+            if (nextBase == curVBase) {
+                code = curCode;
+                page = curPage;
+            } else {
+                int j = (int) (nextBase >>> 12) & JUMP_CACHE_MASK;
+                if (jumpTag[j] != nextBase) {
+                    return n;
+                }
+                curVBase = nextBase;
+                curCode = code = jumpCode[j];
+                curPage = page = jumpPage[j];
+            }
+            int idx = ((int) pc & 0xfff) >>> 1;
+            if (((int) code[idx] & 0xff) != JIT_REGION) {
+                return n;
+            }
+            region = page.regions[idx];
+            vbase = nextBase;
+            jit.entries++;
+            jit.chained++;
         }
     }
 

@@ -385,4 +385,99 @@ class JitTest {
             assertEquals(0, m.hart.mmu().satp());
         }
     }
+
+    // ---- chaining: a region exits to a translated region of another page without the loop ----
+
+    /** Word index of A (in the first page) and B (in the second) in {@link #twoPageLoop}. */
+    private static final int A = 0xf00 / 4, B = 0x1100 / 4;
+
+    /**
+     * x1 iterations (x1 = 0: endless) of a loop split over two pages: A (first page) counts x2 and
+     * jumps to B (second page), which counts x3 and branches back to A. Each iteration is two region
+     * exits to the other page. Words before A set up x1 (and {@code prologue}), then jump to A.
+     */
+    private static int[] twoPageLoop(long iterations, int[] prologue, int[] atB) {
+        int[] code = new int[B + 16];
+        Arrays.fill(code, addi(0, 0, 0));
+        int[] head = new TestMachine.Code().li(1, iterations).add(prologue).build();
+        System.arraycopy(head, 0, code, 0, head.length);
+        code[head.length] = jal(0, 4 * (A - head.length));
+        code[A] = addi(2, 2, 1);
+        code[A + 1] = jal(0, 4 * (B - A - 1));
+        System.arraycopy(atB, 0, code, B, atB.length);
+        int at = B + atB.length;
+        code[at] = addi(3, 3, 1);
+        code[at + 1] = addi(1, 1, -1);
+        code[at + 2] = bne(1, 0, 4 * (A - at - 2));
+        code[at + 3] = EBREAK;
+        return Arrays.copyOf(code, at + 4);
+    }
+
+    @Test
+    void regionsOfTwoPagesChainWithoutTheLoop() {
+        try (TestMachine m = both(twoPageLoop(300, new int[0], new int[0]), h -> { })) {
+            assertEquals(300, m.hart.x[2]);
+            assertEquals(300, m.hart.x[3]);
+            assertTrue(m.hart.jit.chained > 500, "most region entries came from the region before: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void aChainStopsAtTheBudgetAndOnAKickWithExactCounts() throws Exception {
+        try (TestMachine m = new TestMachine(FORCED)) {
+            int[] code = twoPageLoop(0, new int[0], new int[0]); // x1 = 0: bne never falls through (x1 wraps)
+            m.put(TestMachine.BASE, code);
+            m.hart.reset(TestMachine.BASE, Hart.PRIV_M);
+            for (long budget : new long[] {100_000, 7, 4097}) {
+                long before = m.hart.retired;
+                assertEquals(ExitReason.BUDGET, m.hart.run(budget));
+                long done = m.hart.retired - before;
+                assertTrue(done >= budget && done <= budget + 2, "a chain stops at the budget, as the loop does: " + done);
+                assertWorkMatchesCount(m.hart);
+            }
+            assertTrue(m.hart.jit.chained > 0, m.hart.statsLine());
+
+            Thread kicker = new Thread(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                m.hart.kick();
+            });
+            kicker.start();
+            long chainedBefore = m.hart.jit.chained;
+            assertEquals(ExitReason.BUDGET, m.hart.run(Long.MAX_VALUE / 2), "a kick stops an endless chain");
+            kicker.join();
+            assertWorkMatchesCount(m.hart);
+            assertTrue(m.hart.jit.chained - chainedBefore > 1000, "it ran chained: " + m.hart.statsLine());
+        }
+    }
+
+    /**
+     * In the endless two-page loop every retired instruction is visible in x2, x3 and the pc: 2 per
+     * count of x2 (A: addi, jal), 3 per count of x3 (B: addi, addi, bne), less the instructions of
+     * the current pass that are counted but not yet retired, plus the 2 setup instructions.
+     */
+    private static void assertWorkMatchesCount(Hart h) {
+        long off = h.pc - TestMachine.BASE;
+        long notYet = off == 4L * A ? 0 : off == 4L * (A + 1) ? 1 : off == 4L * B ? 0 : off == 4L * (B + 1) ? 2
+                : off == 4L * (B + 2) ? 1 : -1000;
+        assertEquals(2 + 2 * h.x[2] + 3 * h.x[3] - notYet, h.retired, () -> "pc 0x" + Long.toHexString(h.pc) + " " + h.statsLine());
+    }
+
+    @Test
+    void aChainIntoAPageRewrittenAndFencedRunsTheNewCode() {
+        // B's first instruction is rewritten (addi x4, x4, 1 -> addi x4, x4, 100) by the first pass
+        // through B, followed by FENCE.I; later passes must add 100 (the region of B's page was
+        // translated and entered by chaining before the rewrite).
+        int[] atB = {addi(4, 4, 1), sw(6, 5, 0), fenceI()};
+        TestMachine.Code setup = new TestMachine.Code().li(5, TestMachine.BASE + 4L * B).li(6, addi(4, 4, 100) & 0xffff_ffffL);
+        try (TestMachine m = both(twoPageLoop(20, setup.build(), atB), h -> { })) {
+            assertEquals(1 + 19 * 100, m.hart.x[4], "the first pass ran the old instruction, the others the new one");
+            assertEquals(20, m.hart.x[3]);
+            assertTrue(m.hart.jit.chained > 0, "regions chained between the two pages: " + m.hart.statsLine());
+        }
+    }
 }
