@@ -57,13 +57,25 @@ final class Csr {
 
     /** Executes a decoded CSR instruction (op CSR: rs3 = funct3, rs1 = register or uimm, imm = CSR number). */
     static void execute(Hart h, long e, long executed) {
+        int rs1 = rs1(e);
+        long old = access(h, e, rs3(e) >= 5 ? rs1 : h.x[rs1], executed);
+        int rd = rd(e);
+        if (rd != 0) {
+            h.x[rd] = old;
+        }
+    }
+
+    /**
+     * The CSR instruction {@code e} with its source operand {@code src} (the register's value, or the
+     * uimm) already read: checks access, writes, returns the old value (for rd). {@code executed} is
+     * the number of instructions retired before this one since {@code Hart.retired} was last updated.
+     * Shared by the interpreter and translated regions (RegionRuntime), which keep registers in locals.
+     */
+    static long access(Hart h, long e, long src, long executed) {
         int csr = (int) imm(e) & 0xfff;
         int kind = rs3(e);
-        int rd = rd(e);
-        int rs1 = rs1(e);
-        boolean isWrite = (kind & 3) == 1 || rs1 != 0;
+        boolean isWrite = isWrite(e);
         checkAccess(h, csr, isWrite);
-        long src = kind >= 5 ? rs1 : h.x[rs1];
         // Always read, even for CSRRW with rd = x0: reading has no side effects here, and it rejects
         // CSR numbers that do not exist before anything is written.
         long old = read(h, csr, executed);
@@ -76,9 +88,12 @@ final class Csr {
             };
             write(h, csr, v, executed);
         }
-        if (rd != 0) {
-            h.x[rd] = old;
-        }
+        return old;
+    }
+
+    /** Whether the CSR instruction writes its CSR (Zicsr 9.1: CSRRS/CSRRC with rs1/uimm = 0 do not). */
+    static boolean isWrite(long e) {
+        return (rs3(e) & 3) == 1 || rs1(e) != 0;
     }
 
     /**

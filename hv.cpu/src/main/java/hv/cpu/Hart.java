@@ -59,7 +59,8 @@ public final class Hart {
     private static final long NO_DEADLINE = -1L; // unsigned maximum: never
 
     // --- asynchronous request bits (attention) ---
-    private static final int ATT_KICK = 1, ATT_IRQ = 2, ATT_DECODE_FLUSH = 4, ATT_FETCH_FLUSH = 8;
+    // ATT_BOUNDARY (set by the hart itself): only makes the loop run boundary() before the next instruction.
+    private static final int ATT_KICK = 1, ATT_IRQ = 2, ATT_DECODE_FLUSH = 4, ATT_FETCH_FLUSH = 8, ATT_BOUNDARY = 16;
 
     // ===================== architectural state (plain fields) =====================
     /** x0..x31, plus slot 32 that absorbs writes to x0 (x[0] is never written). */
@@ -116,6 +117,12 @@ public final class Hart {
     final Jit jit;
     final long[] jitExits = new long[RegionEmitter.EXIT_KINDS];
     long jitFaultCount;
+    /**
+     * Set by {@link RegionRuntime#csrChecked} when a CSR write inside a region made an interrupt
+     * pending and enabled or changed the data MMU's context: the region then exits after it (and
+     * clears this), and Hart.loop looks at interrupts before the next instruction.
+     */
+    int jitCsrExit;
 
     // The MMU's active load/store TLB arrays and RAM, so the interpreter inlines a TLB hit
     // (refreshed whenever the MMU context or satp changes: see refreshTlb()).
@@ -1211,7 +1218,7 @@ public final class Hart {
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
                         idx = IN_REGION;
-                        n = region.run(this, vbase, n, limit);
+                        n = runRegions(region, vbase, n, limit);
                         pc = this.pc;
                         continue outer;
                     }
@@ -1237,7 +1244,7 @@ public final class Hart {
                         CompiledRegion region = curPage.regions[idx];
                         jit.entries++;
                         idx = IN_REGION;
-                        n = region.run(this, vbase, n, limit);
+                        n = runRegions(region, vbase, n, limit);
                         pc = this.pc;
                         continue outer;
                     }
@@ -1247,7 +1254,7 @@ public final class Hart {
                             idx += 1 + ((int) (e >>> 29) & 1);
                             n++;
                             if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
-                                    && !RegionScanner.translatable((int) e & 0xff)) {
+                                    && !RegionScanner.translatable(e)) {
                                 jit.entered(curPage, idx, 1); // after an instruction that ends regions: a region start
                             }
                         }
@@ -1300,6 +1307,51 @@ public final class Hart {
                 // faults would otherwise spin here forever without ever returning.
                 budget--;
             }
+        }
+    }
+
+    /**
+     * Runs a translated region and then, chained, the regions it exits to, for as long as nothing
+     * needs the loop: the next pc starts a region (JIT_REGION marker) of the current page or of a
+     * page in the jump cache, and neither the instruction limit (budget, next timer check) nor an
+     * asynchronous request (attention) is due. These are exactly the checks the top of
+     * {@link #loop} makes before it would run the same region, so chaining changes no count and no
+     * boundary; it skips the loop's profiling, debug and page-lookup paths between regions. A page
+     * not in the jump cache (never entered, or dropped by FENCE.I, a satp write or an SFENCE.VMA,
+     * which all run outside regions and clear the cache) ends the chain: the loop enters it through
+     * the MMU and revalidates its decoded code. Returns the new count with this.pc set; a region's
+     * MemoryFault propagates (the region has made the trap precise).
+     */
+    private long runRegions(CompiledRegion region, long vbase, long n, long limit) {
+        for (;;) {
+            n = region.run(this, vbase, n, limit);
+            if (n >= limit || attention != 0) {
+                return n;
+            }
+            long pc = this.pc;
+            long nextBase = pc & PAGE_MASK;
+            long[] code;
+            DecodeCache.Page page;
+            if (nextBase == curVBase) {
+                code = curCode;
+                page = curPage;
+            } else {
+                int j = (int) (nextBase >>> 12) & JUMP_CACHE_MASK;
+                if (jumpTag[j] != nextBase) {
+                    return n;
+                }
+                curVBase = nextBase;
+                curCode = code = jumpCode[j];
+                curPage = page = jumpPage[j];
+            }
+            int idx = ((int) pc & 0xfff) >>> 1;
+            if (((int) code[idx] & 0xff) != JIT_REGION) {
+                return n;
+            }
+            region = page.regions[idx];
+            vbase = nextBase;
+            jit.entries++;
+            jit.chained++;
         }
     }
 
@@ -1771,6 +1823,15 @@ public final class Hart {
             }
         }
         return Long.numberOfTrailingZeros(bits); // not reachable with the mask of mie
+    }
+
+    /**
+     * On the hart's own thread: run the block boundary (interrupts, timers, budget) before the next
+     * instruction, as the interpreter does after every CSR instruction (a translated region that
+     * ends after a CSR write cannot lower Hart.loop's instruction limit itself).
+     */
+    void requestBoundary() {
+        ATTENTION.getAndBitwiseOr(this, ATT_BOUNDARY);
     }
 
     // ===================== requests from other threads =====================

@@ -45,7 +45,9 @@ final class Jit {
 
     // statistics
     /** bytecodeBytes: class file bytes of the regions (an upper bound of their code). */
-    long regions, shared, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries;
+    /** entries: regions run; chained: of those, entered directly from the region before (Hart.runRegions). */
+    long regions, shared, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries,
+            chained;
 
     Jit(int threshold, int maxInstructions) {
         this.threshold = Math.max(1, Math.min(threshold, Character.MAX_VALUE - 1));
@@ -159,7 +161,7 @@ final class Jit {
                 .append("B compile=").append(compileNanos / 1_000_000).append("ms (emit ").append(emitNanos / 1_000_000).append(" define ").append(defineNanos / 1_000_000)
                 .append(") failures=").append(failures)
                 .append(" untranslatable-starts=").append(rejected).append(" shrunk=").append(shrunk)
-                .append(" entries=").append(entries).append(" exits={");
+                .append(" entries=").append(entries).append(" (chained ").append(chained).append(") exits={");
         for (int k = 0; k < exits.length; k++) {
             s.append(k == 0 ? "" : ", ").append(RegionEmitter.EXIT_NAMES[k]).append('=').append(exits[k]);
         }

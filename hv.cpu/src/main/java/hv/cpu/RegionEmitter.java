@@ -47,8 +47,9 @@ final class RegionEmitter {
     }
 
     /** Exit kinds, counted per hart in {@code Hart.jitExits}. */
-    static final int EXIT_BRANCH = 0, EXIT_JALR = 1, EXIT_BACKEDGE = 2, EXIT_END = 3, EXIT_FAULT = 4, EXIT_KINDS = 5;
-    static final String[] EXIT_NAMES = {"branch", "jalr", "budget", "end", "fault"};
+    static final int EXIT_BRANCH = 0, EXIT_JALR = 1, EXIT_BACKEDGE = 2, EXIT_END = 3, EXIT_FAULT = 4, EXIT_CSR = 5,
+            EXIT_KINDS = 6;
+    static final String[] EXIT_NAMES = {"branch", "jalr", "budget", "end", "fault", "csr"};
 
     private static final ClassDesc CD_HART = ClassDesc.of("hv.cpu.Hart");
     private static final ClassDesc CD_REGION = ClassDesc.of("hv.cpu.CompiledRegion");
@@ -65,6 +66,7 @@ final class RegionEmitter {
     static final MethodTypeDesc RUN_TYPE = MethodTypeDesc.of(CD_long, CD_HART, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc LOAD = MethodTypeDesc.of(CD_long, CD_HART, CD_long);
     private static final MethodTypeDesc STORE = MethodTypeDesc.of(CD_void, CD_HART, CD_long, CD_long);
+    private static final MethodTypeDesc CSR_ACCESS = MethodTypeDesc.of(CD_long, CD_HART, CD_long, CD_long, CD_long);
     private static final MethodTypeDesc FP_ACCESS = MethodTypeDesc.of(CD_void, CD_HART, CD_long, CD_int);
     private static final MethodTypeDesc J_JJ = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc J_J = MethodTypeDesc.of(CD_long, CD_long);
@@ -462,6 +464,10 @@ final class RegionEmitter {
                 case NOP, C_NOP -> {
                     // nothing but the count
                 }
+                case CSR -> {
+                    csr(p, idx, e, rd, rs1, next);
+                    return;
+                }
                 case ORC_B, LR_W, SC_W, AMO_W, LR_D, SC_D, AMO_D -> {
                     // Ext works on Hart.x (atomics also on the LR/SC reservation): hand it the sources,
                     // take back rd. Atomics can fault: a fault point.
@@ -501,6 +507,41 @@ final class RegionEmitter {
                 }
             }
             pending++;
+            continueTo(p, next);
+        }
+
+        /**
+         * A CSR instruction ({@link RegionScanner#csrKind}): a helper call that may trap (a fault point,
+         * like a load) with the source operand and the count of instructions retired before it (the
+         * counters read it). After a checked write the helper may ask to end the region: then exit
+         * to the next instruction (n already counts this one).
+         */
+        private void csr(int p, int idx, long e, int rd, int rs1, int next) {
+            boolean checked = RegionScanner.csrKind(e) == RegionScanner.CSR_CHECKED;
+            faultPoint(idx);
+            cb.aload(H).loadConstant(e);
+            if (rs3(e) >= 5) {
+                cb.loadConstant((long) rs1); // CSRR*I: the uimm
+            } else {
+                reg(rs1);
+            }
+            cb.lload(N);
+            if (pending > 0) {
+                cb.loadConstant((long) pending).ladd();
+            }
+            cb.invokestatic(CD_RUNTIME, checked ? "csrChecked" : "csr", CSR_ACCESS);
+            setRd(rd);
+            pending++;
+            if (checked) {
+                flush();
+                Label stub = cb.newLabel();
+                cb.aload(H).getfield(CD_HART, "jitCsrExit", CD_int).ifne(stub);
+                stubs.add(() -> {
+                    cb.labelBinding(stub);
+                    cb.aload(H).iconst_0().putfield(CD_HART, "jitCsrExit", CD_int);
+                    exitTo((long) next << 1, EXIT_CSR);
+                });
+            }
             continueTo(p, next);
         }
 

@@ -159,6 +159,37 @@ final class RegionRuntime {
         sd(h, va, h.f[rs2]);
     }
 
+    // --- CSR instructions (see RegionScanner.csrKind for which ones a region contains) ---
+
+    /** Mode bits of mstatus that the MMU's data context depends on (privileged spec 3.1.6.3). */
+    private static final long MMU_CONTEXT_BITS = Csr.MSTATUS_MPRV | Csr.MSTATUS_MPP | Csr.MSTATUS_SUM | Csr.MSTATUS_MXR;
+
+    /**
+     * A CSR read, or a write that changes nothing a region depends on. {@code src}: rs1's value or
+     * the uimm; {@code executed}: instructions retired before this one in this Hart.loop (counters).
+     * Returns the old value (rd); throws the hart's MemoryFault for an illegal access.
+     */
+    static long csr(Hart h, long e, long src, long executed) {
+        return Csr.access(h, e, src, executed);
+    }
+
+    /**
+     * A CSR write that may enable a pending interrupt or change the data MMU's context: after it,
+     * sets {@link Hart#jitCsrExit} (the region exits after this instruction) and asks Hart.loop for a
+     * block boundary when an interrupt is now pending and enabled, or when the TLB arrays or the MMU
+     * context bits changed (the region holds the TLB arrays in locals). Otherwise the region goes on.
+     */
+    static long csrChecked(Hart h, long e, long src, long executed) {
+        long[] ld = h.ldTlb, st = h.stTlb;
+        long status = h.mstatus;
+        long old = Csr.access(h, e, src, executed);
+        if (h.ldTlb != ld || h.stTlb != st || ((h.mstatus ^ status) & MMU_CONTEXT_BITS) != 0 || h.pendingInterrupt() >= 0) {
+            h.jitCsrExit = 1;
+            h.requestBoundary();
+        }
+        return old;
+    }
+
     // --- Zbb unsigned min/max (unprivileged spec, "B" chapter: maxu/minu compare as unsigned) ---
 
     static long maxu(long a, long b) {

@@ -28,7 +28,49 @@ final class RegionScanner {
         }
     }
 
-    /** Whether {@link RegionEmitter} translates this op. Everything else ends a region. */
+    /**
+     * Whether {@link RegionEmitter} translates this decoded instruction. Everything else ends a region.
+     * CSR instructions depend on the CSR: see {@link #csrKind}.
+     */
+    static boolean translatable(long e) {
+        int op = op(e);
+        return op == CSR ? csrKind(e) != CSR_UNTRANSLATED : translatable(op);
+    }
+
+    /** How a region executes a CSR instruction (see {@link #csrKind}). */
+    static final int CSR_UNTRANSLATED = 0, CSR_PLAIN = 1, CSR_CHECKED = 2;
+
+    /**
+     * How a region runs the CSR instruction {@code e} (a call of {@link RegionRuntime#csr} or
+     * {@link RegionRuntime#csrChecked}, which may trap like a load; the privilege and the
+     * access rules are checked at run time, privileged spec 2.1):
+     * <ul>
+     * <li>{@link #CSR_PLAIN}: reads of any CSR (a read changes nothing a region depends on; a CSR
+     *     that does not exist traps), and writes of CSRs that only hold values the region does not
+     *     assume anything about: scratch, trap-setup and trap-value registers, counter enables
+     *     (checked when a counter is read), the FP CSRs (the FPU reads frm when it runs).</li>
+     * <li>{@link #CSR_CHECKED}: writes that can make an interrupt pending and enabled (sstatus/mstatus
+     *     SIE/MIE, sie/mie, sip/mip, stimecmp) or change the data MMU's context (mstatus MPRV/MPP,
+     *     SUM, MXR): the helper ends the region after the write when either happened, so Hart.loop
+     *     takes the interrupt before the next instruction (as the interpreter does after a CSR) or
+     *     the region's cached TLB arrays are re-read.</li>
+     * <li>{@link #CSR_UNTRANSLATED}: every other write (satp, delegation, menvcfg, PMP, counters,
+     *     ...): rare, and they change translation or trap routing wholesale. The region ends before.</li>
+     * </ul>
+     */
+    static int csrKind(long e) {
+        if (!Csr.isWrite(e)) {
+            return CSR_PLAIN;
+        }
+        return switch ((int) imm(e) & 0xfff) {
+            case Csr.FFLAGS, Csr.FRM, Csr.FCSR, Csr.SSCRATCH, Csr.SEPC, Csr.SCAUSE, Csr.STVAL, Csr.STVEC, Csr.SCOUNTEREN,
+                    Csr.SENVCFG, Csr.MSCRATCH, Csr.MEPC, Csr.MCAUSE, Csr.MTVAL, Csr.MTVEC, Csr.MCOUNTEREN -> CSR_PLAIN;
+            case Csr.SSTATUS, Csr.MSTATUS, Csr.SIE, Csr.MIE, Csr.SIP, Csr.MIP, Csr.STIMECMP -> CSR_CHECKED;
+            default -> CSR_UNTRANSLATED;
+        };
+    }
+
+    /** Whether {@link RegionEmitter} translates this op (CSR: only some, see {@link #translatable(long)}). */
     static boolean translatable(int op) {
         return switch (op) {
             case NOP, C_NOP, LUI, C_LUI, LI, C_LI, AUIPC, MV, C_MV, ADDI, C_ADDI, SLTI, SLTIU, XORI, ORI, ANDI, C_ANDI,
@@ -110,7 +152,7 @@ final class RegionScanner {
             int idx = work.poll();
             long e = entryAt(page, idx);
             int op = op(e);
-            if (!translatable(op)) {
+            if (!translatable(e)) {
                 continue; // the region exits to the interpreter here
             }
             found[count++] = idx;

@@ -21,7 +21,7 @@
  *     block starts, translates hot ones, installs them in the decoded page), {@code RegionScanner}
  *     (which instructions of one page form a region), {@code RegionEmitter} (the region as a JVM class
  *     file, java.lang.classfile), {@code CompiledRegion} (base class of the generated hidden classes),
- *     {@code RegionRuntime} (MMU slow paths and helpers the generated code calls). They live in this
+ *     {@code RegionRuntime} (MMU slow paths, CSR accesses and helpers the generated code calls). They live in this
  *     package, not a sub-package, because generated code and the translator use the hart's
  *     package-private state (registers, TLB arrays, decoded entries) and a sub-package would force
  *     those public in an exported package.</li>

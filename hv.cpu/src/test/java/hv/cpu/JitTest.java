@@ -57,6 +57,15 @@ class JitTest {
         assertEquals(a.hart.mcause, b.hart.mcause, "mcause");
         assertEquals(a.hart.mtval, b.hart.mtval, "mtval");
         assertEquals(a.hart.mstatus, b.hart.mstatus, "mstatus");
+        assertEquals(a.hart.priv, b.hart.priv, "privilege");
+        assertEquals(a.hart.sepc, b.hart.sepc, "sepc");
+        assertEquals(a.hart.scause, b.hart.scause, "scause");
+        assertEquals(a.hart.stval, b.hart.stval, "stval");
+        assertEquals(a.hart.mscratch, b.hart.mscratch, "mscratch");
+        assertEquals(a.hart.sscratch, b.hart.sscratch, "sscratch");
+        assertEquals(a.hart.mie, b.hart.mie, "mie");
+        assertEquals(a.hart.mipSoft, b.hart.mipSoft, "mip (software bits)");
+        assertEquals(a.hart.mmu().satp(), b.hart.mmu().satp(), "satp");
         byte[] da = new byte[4096], db = new byte[4096];
         a.ram.read(TestMachine.DATA, da);
         b.ram.read(TestMachine.DATA, db);
@@ -240,6 +249,235 @@ class JitTest {
         })) {
             assertEquals(5050, m.hart.x[2]);
             assertTrue(m.hart.jit.failures > 0, m.hart.statsLine());
+        }
+    }
+
+    // ---- CSR instructions inside regions ----
+
+    private static final int MSTATUS = 0x300, MIDELEG = 0x303, MIE = 0x304, MEPC = 0x341, MSCRATCH = 0x340, MIP = 0x344,
+            FFLAGS = 0x001, CYCLE = 0xc00, INSTRET = 0xc02, SSTATUS = 0x100, SIE = 0x104, STVEC = 0x105, SSCRATCH = 0x140,
+            SIP = 0x144, SATP = 0x180;
+    /** Offsets from BASE of the code entered by mret, the M trap handler and the S trap handler (each an ebreak). */
+    private static final int LOWER = 0x400, MTRAP = 0x800, STRAP = 0xa00;
+
+    /**
+     * A program of main (at BASE, which must be shorter than LOWER), code for a lower privilege at
+     * LOWER, and ebreak handlers at MTRAP and STRAP (main sets mtvec and stvec to them first).
+     */
+    private static int[] program(TestMachine.Code main, int[] lower) {
+        TestMachine.Code start = new TestMachine.Code().li(5, TestMachine.BASE + MTRAP).add(csrw(MTVEC, 5))
+                .li(5, TestMachine.BASE + STRAP).add(csrw(STVEC, 5));
+        int[] head = start.add(main.build()).build();
+        int[] code = new int[MTRAP / 4 + 0x300 / 4];
+        Arrays.fill(code, addi(0, 0, 0));
+        assertTrue(head.length * 4 < LOWER && lower.length * 4 < MTRAP - LOWER);
+        System.arraycopy(head, 0, code, 0, head.length);
+        code[head.length] = EBREAK;
+        System.arraycopy(lower, 0, code, LOWER / 4, lower.length);
+        code[MTRAP / 4] = EBREAK;
+        code[STRAP / 4] = EBREAK;
+        return code;
+    }
+
+    /** Main code that drops to privilege {@code priv} at LOWER via mret. */
+    private static TestMachine.Code enter(TestMachine.Code c, int priv) {
+        return c.li(5, TestMachine.BASE + LOWER).add(csrw(MEPC, 5)).li(5, 3 << 11).add(csrrc(0, MSTATUS, 5))
+                .li(5, (long) priv << 11).add(csrrs(0, MSTATUS, 5), MRET);
+    }
+
+    @Test
+    void csrReadsAndWritesInALoopStayInsideTheRegion() {
+        TestMachine.Code c = new TestMachine.Code().li(1, 60).li(6, 1L << 13).add(csrrs(0, MSTATUS, 6)); // FS = Initial
+        int loop = c.size();
+        c.add(csrrw(2, MSCRATCH, 1), addi(9, 9, 3), csrr(3, INSTRET), add(9, 9, 3), csrr(4, MSTATUS), csrrwi(7, FFLAGS, 3),
+                csrr(8, CYCLE), csrrs(11, MSTATUS, 0), csrrci(12, MSTATUS, 0), csrrs(13, MIE, 0), xor(9, 9, 8),
+                csrrw(14, SSCRATCH, 9), csrrsi(0, MIE, 2), // a checked write that enables nothing pending: no exit
+                addi(1, 1, -1), bne(1, 0, -4 * (c.size() + 14 - loop)));
+        c.add(csrr(15, INSTRET), csrr(16, MSCRATCH), csrr(17, SSCRATCH));
+        try (TestMachine m = both(c.build(), h -> h.jit.shareRegions = false)) {
+            assertEquals(1, m.hart.x[16], "mscratch holds the last loop counter");
+            assertEquals(0, m.hart.jitExits[RegionEmitter.EXIT_CSR], m.hart.statsLine());
+            // 60 iterations of 15 instructions, 13 of them CSR accesses, in one region entry (a CSR
+            // that ended the region would make every iteration at least one entry)
+            assertTrue(m.hart.jit.entries < 20, "the loop ran inside a region: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void illegalCsrInsideARegionTrapsPrecisely() {
+        TestMachine.Code c = new TestMachine.Code().add(addi(4, 0, 7), csrr(5, MSCRATCH), addi(5, 4, 1), csrr(6, 0x7c0),
+                addi(7, 0, 9));
+        int[] code = program(c, new int[0]);
+        int faulting = code.length; // found below
+        for (int i = 0; i < code.length; i++) {
+            if (code[i] == csrr(6, 0x7c0)) {
+                faulting = i;
+            }
+        }
+        try (TestMachine m = both(code)) {
+            assertEquals(2, m.hart.mcause, "illegal instruction");
+            assertEquals(TestMachine.BASE + 4L * faulting, m.hart.mepc, "the csrr of a CSR that does not exist");
+            assertEquals(csrr(6, 0x7c0) & 0xffff_ffffL, m.hart.mtval, "mtval: the instruction");
+            assertEquals(8, m.hart.x[5]);
+            assertEquals(0, m.hart.x[7], "nothing after the fault ran");
+            assertEquals(TestMachine.BASE + MTRAP, m.hart.pc);
+        }
+    }
+
+    @Test
+    void machineCsrFromSupervisorModeTrapsPrecisely() {
+        int[] lower = {addi(4, 0, 7), csrrw(5, SSCRATCH, 4), addi(5, 4, 1), csrr(6, MSCRATCH), addi(7, 0, 9), EBREAK};
+        try (TestMachine m = both(program(enter(new TestMachine.Code(), Hart.PRIV_S), lower))) {
+            assertEquals(2, m.hart.mcause, "illegal instruction: S reads an M CSR");
+            assertEquals(TestMachine.BASE + LOWER + 12, m.hart.mepc);
+            assertEquals(Hart.PRIV_M, m.hart.priv);
+            assertEquals(7, m.hart.sscratch);
+            assertEquals(8, m.hart.x[5]);
+            assertEquals(0, m.hart.x[7]);
+        }
+    }
+
+    @Test
+    void mstatusWriteThatEnablesAPendingInterruptEndsTheRegionBeforeTheNextInstruction() {
+        // SSIP enabled in mie and made pending (not delegated: an M-level interrupt), still masked by
+        // mstatus.MIE = 0; the csrsi that sets MIE must trap before the addi after it.
+        TestMachine.Code c = new TestMachine.Code().li(6, 2).add(addi(4, 0, 7), csrrs(0, MIE, 6), csrrs(0, MIP, 6),
+                addi(4, 4, 1), csrrsi(0, MSTATUS, 8), addi(7, 0, 9), addi(8, 0, 10));
+        int[] code = program(c, new int[0]);
+        int after = 0;
+        for (int i = 0; i < code.length; i++) {
+            if (code[i] == addi(7, 0, 9)) {
+                after = i;
+            }
+        }
+        try (TestMachine m = both(code)) {
+            assertEquals(Long.MIN_VALUE | 1, m.hart.mcause, "supervisor software interrupt, taken in M");
+            assertEquals(TestMachine.BASE + 4L * after, m.hart.mepc, "taken right after the csrsi");
+            assertEquals(8, m.hart.x[4]);
+            assertEquals(0, m.hart.x[7]);
+            assertTrue(m.hart.jitExits[RegionEmitter.EXIT_CSR] > 0, m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void sstatusWriteInSupervisorModeThatEnablesAPendingInterruptTakesIt() {
+        TestMachine.Code main = new TestMachine.Code().li(6, 2).add(csrw(MIDELEG, 6));
+        int[] lower = {addi(4, 0, 7), csrrs(0, SIE, 6), csrrs(0, SIP, 6), csrrw(0, SSCRATCH, 4), addi(4, 4, 1),
+                csrrsi(0, SSTATUS, 2), addi(7, 0, 9), addi(8, 0, 10), EBREAK};
+        try (TestMachine m = both(program(enter(main, Hart.PRIV_S), lower))) {
+            assertEquals(Long.MIN_VALUE | 1, m.hart.scause, "supervisor software interrupt, delegated to S");
+            assertEquals(TestMachine.BASE + LOWER + 24, m.hart.sepc, "taken right after the csrsi");
+            assertEquals(TestMachine.BASE + STRAP, m.hart.pc);
+            assertEquals(8, m.hart.x[4]);
+            assertEquals(0, m.hart.x[7]);
+        }
+    }
+
+    @Test
+    void satpWritesInsideALoopAgreeWithTheInterpreter() {
+        long sv39 = (8L << 60) | 0x8_0123L;
+        TestMachine.Code c = new TestMachine.Code().li(1, 5).li(2, sv39);
+        int loop = c.size();
+        c.add(csrw(SATP, 2), csrr(3, SATP), add(9, 9, 3), csrw(SATP, 0), csrr(4, SATP), add(9, 9, 4), addi(1, 1, -1),
+                bne(1, 0, -4 * 7));
+        try (TestMachine m = both(c.build())) {
+            assertEquals(5 * sv39, m.hart.x[9], "each read saw the write before it");
+            assertEquals(0, m.hart.mmu().satp());
+        }
+    }
+
+    // ---- chaining: a region exits to a translated region of another page without the loop ----
+
+    /** Word index of A (in the first page) and B (in the second) in {@link #twoPageLoop}. */
+    private static final int A = 0xf00 / 4, B = 0x1100 / 4;
+
+    /**
+     * x1 iterations (x1 = 0: endless) of a loop split over two pages: A (first page) counts x2 and
+     * jumps to B (second page), which counts x3 and branches back to A. Each iteration is two region
+     * exits to the other page. Words before A set up x1 (and {@code prologue}), then jump to A.
+     */
+    private static int[] twoPageLoop(long iterations, int[] prologue, int[] atB) {
+        int[] code = new int[B + 16];
+        Arrays.fill(code, addi(0, 0, 0));
+        int[] head = new TestMachine.Code().li(1, iterations).add(prologue).build();
+        System.arraycopy(head, 0, code, 0, head.length);
+        code[head.length] = jal(0, 4 * (A - head.length));
+        code[A] = addi(2, 2, 1);
+        code[A + 1] = jal(0, 4 * (B - A - 1));
+        System.arraycopy(atB, 0, code, B, atB.length);
+        int at = B + atB.length;
+        code[at] = addi(3, 3, 1);
+        code[at + 1] = addi(1, 1, -1);
+        code[at + 2] = bne(1, 0, 4 * (A - at - 2));
+        code[at + 3] = EBREAK;
+        return Arrays.copyOf(code, at + 4);
+    }
+
+    @Test
+    void regionsOfTwoPagesChainWithoutTheLoop() {
+        try (TestMachine m = both(twoPageLoop(300, new int[0], new int[0]), h -> { })) {
+            assertEquals(300, m.hart.x[2]);
+            assertEquals(300, m.hart.x[3]);
+            assertTrue(m.hart.jit.chained > 500, "most region entries came from the region before: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    @Timeout(20)
+    void aChainStopsAtTheBudgetAndOnAKickWithExactCounts() throws Exception {
+        try (TestMachine m = new TestMachine(FORCED)) {
+            int[] code = twoPageLoop(0, new int[0], new int[0]); // x1 = 0: bne never falls through (x1 wraps)
+            m.put(TestMachine.BASE, code);
+            m.hart.reset(TestMachine.BASE, Hart.PRIV_M);
+            for (long budget : new long[] {100_000, 7, 4097}) {
+                long before = m.hart.retired;
+                assertEquals(ExitReason.BUDGET, m.hart.run(budget));
+                long done = m.hart.retired - before;
+                assertTrue(done >= budget && done <= budget + 2, "a chain stops at the budget, as the loop does: " + done);
+                assertWorkMatchesCount(m.hart);
+            }
+            assertTrue(m.hart.jit.chained > 0, m.hart.statsLine());
+
+            Thread kicker = new Thread(() -> {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                m.hart.kick();
+            });
+            kicker.start();
+            long chainedBefore = m.hart.jit.chained;
+            assertEquals(ExitReason.BUDGET, m.hart.run(Long.MAX_VALUE / 2), "a kick stops an endless chain");
+            kicker.join();
+            assertWorkMatchesCount(m.hart);
+            assertTrue(m.hart.jit.chained - chainedBefore > 1000, "it ran chained: " + m.hart.statsLine());
+        }
+    }
+
+    /**
+     * In the endless two-page loop every retired instruction is visible in x2, x3 and the pc: 2 per
+     * count of x2 (A: addi, jal), 3 per count of x3 (B: addi, addi, bne), less the instructions of
+     * the current pass that are counted but not yet retired, plus the 2 setup instructions.
+     */
+    private static void assertWorkMatchesCount(Hart h) {
+        long off = h.pc - TestMachine.BASE;
+        long notYet = off == 4L * A ? 0 : off == 4L * (A + 1) ? 1 : off == 4L * B ? 0 : off == 4L * (B + 1) ? 2
+                : off == 4L * (B + 2) ? 1 : -1000;
+        assertEquals(2 + 2 * h.x[2] + 3 * h.x[3] - notYet, h.retired, () -> "pc 0x" + Long.toHexString(h.pc) + " " + h.statsLine());
+    }
+
+    @Test
+    void aChainIntoAPageRewrittenAndFencedRunsTheNewCode() {
+        // B's first instruction is rewritten (addi x4, x4, 1 -> addi x4, x4, 100) by the first pass
+        // through B, followed by FENCE.I; later passes must add 100 (the region of B's page was
+        // translated and entered by chaining before the rewrite).
+        int[] atB = {addi(4, 4, 1), sw(6, 5, 0), fenceI()};
+        TestMachine.Code setup = new TestMachine.Code().li(5, TestMachine.BASE + 4L * B).li(6, addi(4, 4, 100) & 0xffff_ffffL);
+        try (TestMachine m = both(twoPageLoop(20, setup.build(), atB), h -> { })) {
+            assertEquals(1 + 19 * 100, m.hart.x[4], "the first pass ran the old instruction, the others the new one");
+            assertEquals(20, m.hart.x[3]);
+            assertTrue(m.hart.jit.chained > 0, "regions chained between the two pages: " + m.hart.statsLine());
         }
     }
 }
