@@ -20,6 +20,11 @@ abstract class CompiledRegion {
     long entry;
     /** Guest instructions in the region and bytes of its run() method (statistics, tests). */
     int instructions, bytecodeBytes;
+    /**
+     * For a region that goes on into the next or previous virtual page: the bytes of that page it was
+     * translated from (checked by {@link Hart#crossInto} before the region's code enters it); else null.
+     */
+    byte[] second;
 
     abstract long run(Hart h, long vbase, long n, long limit);
 }

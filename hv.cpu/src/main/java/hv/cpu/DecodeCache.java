@@ -42,6 +42,11 @@ final class DecodeCache {
         CompiledRegion[] regions;
         /** Entries into each entry index counted by {@link Jit} (null until profiled). */
         char[] heat;
+        /**
+         * The last region page image ({@link CompiledRegion#second}) found equal to this page's bytes,
+         * so that a region's crossing check compares 4 KiB only once; reset when the bytes change.
+         */
+        byte[] matchedBytes;
         /** The RAM page's write generation when the snapshot was known equal to RAM. */
         int writeGeneration;
         /** Whether writeGeneration vouches for the snapshot (no store TLB mapped the page then). */
@@ -131,6 +136,7 @@ final class DecodeCache {
                 Arrays.fill(p.code, 0, ENTRIES, 0L);
                 p.regions = null; // translated code goes with the decoded entries it came from
                 p.heat = null;
+                p.matchedBytes = null;
                 pagesCleared++;
             }
             p.generation = generation;

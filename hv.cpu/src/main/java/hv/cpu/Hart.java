@@ -213,6 +213,9 @@ public final class Hart {
         // The process VM writes guest RAM directly (not through the CodeWriteLog): its harts compare.
         this.decodeCache = new DecodeCache(ram, config.decodeCachePages(), !config.processMode());
         this.jit = config.jitThreshold() > 0 ? new Jit(config.jitThreshold(), Jit.MAX_INSTRUCTIONS) : null;
+        if (jit != null) {
+            jit.knownPage = this::knownPage;
+        }
         crossScratch[1] = entry(END, 0, 0, 0, 0, 0);
         crossScratch[2] = crossScratch[1];
         reset(GuestRam.DEFAULT_BASE, config.processMode() ? PRIV_U : config.hypervisorMode() ? PRIV_S : PRIV_M);
@@ -1212,7 +1215,7 @@ public final class Hart {
                     idx = 0;
                 } else if (jit != null) {
                     if (((int) code[idx] & 0xff) != JIT_REGION) {
-                        jit.entered(curPage, idx, heat); // a block start: profile it (may translate it)
+                        jit.entered(curPage, idx, heat, vbase); // a block start: profile it (may translate it)
                     }
                     if (((int) code[idx] & 0xff) == JIT_REGION) { // translated: run it without fast()
                         CompiledRegion region = curPage.regions[idx];
@@ -1255,7 +1258,7 @@ public final class Hart {
                             n++;
                             if (jit != null && idx < DecodeCache.ENTRIES && code != crossScratch
                                     && !RegionScanner.translatable(e)) {
-                                jit.entered(curPage, idx, 1); // after an instruction that ends regions: a region start
+                                jit.entered(curPage, idx, 1, vbase); // after an instruction that ends regions: a region start
                             }
                         }
                         case AGAIN -> {
@@ -1566,6 +1569,52 @@ public final class Hart {
     private void dropFetchCache() {
         curVBase = -1;
         java.util.Arrays.fill(jumpTag, -1L);
+    }
+
+    /** The decoded page of virtual page {@code vpage} if the hart has it at hand (current or jump cache), else null. */
+    private DecodeCache.Page knownPage(long vpage) {
+        if (vpage == curVBase) {
+            return curPage;
+        }
+        int j = (int) (vpage >>> 12) & JUMP_CACHE_MASK;
+        return jumpTag[j] == vpage ? jumpPage[j] : null;
+    }
+
+    /**
+     * The crossing check of a region that goes on into the neighbouring virtual page {@code vpage}
+     * (see {@link RegionEmitter}): whether fetching from that page now would execute a decoded page
+     * with exactly the bytes the region was translated from. The page is found as the interpreter
+     * would find it: the jump cache (cleared by FENCE.I, satp writes, SFENCE.VMA and privilege
+     * changes), else the MMU's fetch translation (permissions checked for the current privilege)
+     * and the decode cache (which revalidates the page against RAM after a FENCE.I). A page that
+     * cannot be fetched is no error here: the region exits before it and the interpreter fetches
+     * the instruction and takes the fault at the right pc. Runs on the hart's thread, from a region.
+     */
+    boolean crossInto(long vpage, byte[] bytes) {
+        int j = (int) (vpage >>> 12) & JUMP_CACHE_MASK;
+        DecodeCache.Page p;
+        if (jumpTag[j] == vpage) {
+            p = jumpPage[j];
+        } else {
+            long off;
+            try {
+                off = mmu.fetchOffset(vpage);
+            } catch (MemoryFault f) {
+                return false;
+            }
+            p = decodeCache.lookup(off);
+            jumpTag[j] = vpage;
+            jumpCode[j] = p.code;
+            jumpPage[j] = p;
+        }
+        if (p.matchedBytes == bytes) {
+            return true;
+        }
+        if (!java.util.Arrays.equals(p.snapshot, bytes)) {
+            return false;
+        }
+        p.matchedBytes = bytes;
+        return true;
     }
 
     /** The raw bits of a 32-bit instruction whose second parcel lies in the next page. */

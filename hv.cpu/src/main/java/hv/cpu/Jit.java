@@ -37,6 +37,9 @@ final class Jit {
     boolean inlineMemory = RegionEmitter.INLINE_MEMORY;
     /** Reuse regions other harts translated from the same bytes ({@link SharedRegions}). */
     boolean shareRegions = true;
+    /** Regions may go on into the next or previous virtual page (hv.jit.crossPages, default on). */
+    boolean crossPages = CROSS_PAGES;
+    static final boolean CROSS_PAGES = !"false".equals(System.getProperty("hv.jit.crossPages"));
     /** Where regions are looked up and published (replaced by the machine's through Hart.shareTranslations). */
     SharedRegions sharedRegions = new SharedRegions();
     /** Test hook: transforms each class file before it is defined (null in production). */
@@ -47,7 +50,7 @@ final class Jit {
     /** bytecodeBytes: class file bytes of the regions (an upper bound of their code). */
     /** entries: regions run; chained: of those, entered directly from the region before (Hart.runRegions). */
     long regions, shared, instructions, bytecodeBytes, compileNanos, emitNanos, defineNanos, failures, rejected, shrunk, entries,
-            chained;
+            chained, twoPage;
 
     Jit(int threshold, int maxInstructions) {
         this.threshold = Math.max(1, Math.min(threshold, Character.MAX_VALUE - 1));
@@ -62,7 +65,14 @@ final class Jit {
     static final int SAMPLE_WEIGHT = Integer.getInteger("hv.jit.sampleWeight", 16);
 
     /** Hart.loop entered the page at entry {@code idx} (a block start): count it, translate when hot. */
-    void entered(DecodeCache.Page page, int idx, int weight) {
+    /** The hart's decoded page of a virtual page if it has it at hand (jump cache), else null; see Hart. */
+    java.util.function.LongFunction<DecodeCache.Page> knownPage = v -> null;
+
+    /**
+     * Hart.loop entered the page at entry {@code idx} (a block start) of the virtual page
+     * {@code vbase}: count it, translate when hot.
+     */
+    void entered(DecodeCache.Page page, int idx, int weight, long vbase) {
         char[] heat = page.heat;
         if (heat == null) {
             heat = page.heat = new char[DecodeCache.ENTRIES];
@@ -74,14 +84,15 @@ final class Jit {
         c = Math.min(threshold, c + weight);
         heat[idx] = (char) c;
         if (c >= threshold) {
-            compile(page, idx);
+            compile(page, idx, vbase);
         }
     }
 
-    private void compile(DecodeCache.Page page, int idx) {
+    private void compile(DecodeCache.Page page, int idx, long vbase) {
         long t0 = System.nanoTime();
         try {
-            long options = ((long) maxInstructions << 32) | ((long) maxCodeBytes << 1) | (inlineMemory ? 1 : 0);
+            long options = ((long) maxInstructions << 32) | ((long) maxCodeBytes << 1) | (inlineMemory ? 1 : 0)
+                    | (crossPages ? 1L << 31 : 0);
             boolean share = shareRegions && classFileFilter == null;
             if (share) {
                 CompiledRegion other = sharedRegions.find(page, idx, options);
@@ -92,8 +103,12 @@ final class Jit {
                 }
             }
             int cap = maxInstructions;
+            // The neighbouring pages as this hart maps them now; a region may go on into one of them
+            // (checked at run time whenever the region's code enters it).
+            DecodeCache.Page next = crossPages ? knownPage.apply(vbase + DecodeCache.PAGE_BYTES) : null;
+            DecodeCache.Page previous = crossPages ? knownPage.apply(vbase - DecodeCache.PAGE_BYTES) : null;
             for (;;) {
-                RegionScanner.Region r = RegionScanner.scan(page, idx, cap);
+                RegionScanner.Region r = RegionScanner.scan(page, idx, cap, next, previous);
                 long t1 = System.nanoTime();
                 if (r.size() == 0) {
                     rejected++; // the instruction there is one the interpreter must run
@@ -117,6 +132,10 @@ final class Jit {
                 region.entry = r.entries()[r.position(idx)];
                 region.instructions = r.size();
                 region.bytecodeBytes = len;
+                region.second = r.second();
+                if (r.side() != 0) {
+                    twoPage++;
+                }
                 install(page, idx, region);
                 if (share) {
                     sharedRegions.publish(page, idx, options, region);
@@ -157,7 +176,7 @@ final class Jit {
     String statsLine(long[] exits) {
         StringBuilder s = new StringBuilder();
         s.append("jit: threshold=").append(threshold).append(" regions=").append(regions).append(" (from other harts ").append(shared).append(')')
-                .append(" guest-insns=").append(instructions).append(" bytecode=").append(bytecodeBytes)
+                .append(" two-page=").append(twoPage).append(" guest-insns=").append(instructions).append(" bytecode=").append(bytecodeBytes)
                 .append("B compile=").append(compileNanos / 1_000_000).append("ms (emit ").append(emitNanos / 1_000_000).append(" define ").append(defineNanos / 1_000_000)
                 .append(") failures=").append(failures)
                 .append(" untranslatable-starts=").append(rejected).append(" shrunk=").append(shrunk)

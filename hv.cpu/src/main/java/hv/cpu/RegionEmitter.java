@@ -35,8 +35,17 @@ import java.util.List;
  * <li>Exits (branch leaving the region or page, jalr, an instruction not translated, budget) store
  *     the next pc in a local and jump to one shared exit block that writes back the registers the
  *     region writes, sets {@code Hart.pc}, counts the exit kind and returns {@code n}.</li>
+ * <li>A region may cover part of the next or previous virtual page ({@link RegionScanner}): every
+ *     edge from the region's own page into the neighbour first checks, once per run, that the hart's
+ *     fetch translation of that virtual page leads to a decoded page with the same bytes the region
+ *     was translated from ({@link Hart#crossInto}: jump cache or MMU, which also revalidates after
+ *     FENCE.I); if not (remapped, rewritten, not executable, unmapped) the region exits there with
+ *     the target as pc and the interpreter fetches it (a fetch fault is then taken exactly as it
+ *     would be without the JIT). Nothing inside a region changes the mapping or the page's bytes
+ *     as seen by fetch (satp writes, SFENCE.VMA and FENCE.I end regions), so one check per run
+ *     suffices.</li>
  * <li>Precise traps: before each instruction that can throw (loads/stores), one int local gets its
- *     page index and the number of instructions retired since the last update of {@code n}; one
+ *     index (vidx + 2048) and the number of instructions retired since the last update of {@code n}; one
  *     exception handler covering the body turns that into {@code Hart.pc} and
  *     {@code Hart.jitFaultCount}, writes the registers back and rethrows. The hot path pays one
  *     constant store per memory access, which HotSpot only materialises on the exception edge.</li>
@@ -48,8 +57,9 @@ final class RegionEmitter {
 
     /** Exit kinds, counted per hart in {@code Hart.jitExits}. */
     static final int EXIT_BRANCH = 0, EXIT_JALR = 1, EXIT_BACKEDGE = 2, EXIT_END = 3, EXIT_FAULT = 4, EXIT_CSR = 5,
-            EXIT_KINDS = 6;
-    static final String[] EXIT_NAMES = {"branch", "jalr", "budget", "end", "fault", "csr"};
+            EXIT_CROSS = 6, EXIT_KINDS = 7;
+    /** (cross: the neighbouring page was not the one the region was translated from, or not executable) */
+    static final String[] EXIT_NAMES = {"branch", "jalr", "budget", "end", "fault", "csr", "cross"};
 
     private static final ClassDesc CD_HART = ClassDesc.of("hv.cpu.Hart");
     private static final ClassDesc CD_REGION = ClassDesc.of("hv.cpu.CompiledRegion");
@@ -67,6 +77,7 @@ final class RegionEmitter {
     private static final MethodTypeDesc LOAD = MethodTypeDesc.of(CD_long, CD_HART, CD_long);
     private static final MethodTypeDesc STORE = MethodTypeDesc.of(CD_void, CD_HART, CD_long, CD_long);
     private static final MethodTypeDesc CSR_ACCESS = MethodTypeDesc.of(CD_long, CD_HART, CD_long, CD_long, CD_long);
+    private static final MethodTypeDesc CROSS_INTO = MethodTypeDesc.of(CD_int, CD_HART, CD_long, ConstantDescs.CD_byte.arrayType());
     private static final MethodTypeDesc FP_ACCESS = MethodTypeDesc.of(CD_void, CD_HART, CD_long, CD_int);
     private static final MethodTypeDesc J_JJ = MethodTypeDesc.of(CD_long, CD_long, CD_long);
     private static final MethodTypeDesc J_J = MethodTypeDesc.of(CD_long, CD_long);
@@ -77,7 +88,7 @@ final class RegionEmitter {
 
     // local variable slots of run(Hart h, long vbase, long n, long limit)
     private static final int H = 1, VBASE = 2, N = 4, LIMIT = 6, X = 8, FPC = 9, NPC = 10, KIND = 12, EX = 13, LDT = 14,
-            STT = 15, SEG = 16, VA = 17, TI = 19, REG = 20;
+            STT = 15, SEG = 16, VA = 17, TI = 19, REG = 20, CROSSED = REG + 62;
 
     /**
      * Loads/stores inline (TLB compare + segment access in the region) rather than as calls of the
@@ -182,15 +193,16 @@ final class RegionEmitter {
                 int op = op(e);
                 if (p > 0) {
                     long pe = entries[p - 1];
-                    if (RegionScanner.isJump(op(pe)) || indices[p - 1] + halfwords(pe) != indices[p]) {
-                        leader[p] = true; // reached only by jumps
+                    if (RegionScanner.isJump(op(pe)) || indices[p - 1] + halfwords(pe) != indices[p]
+                            || needsCheck(indices[p - 1], indices[p])) {
+                        leader[p] = true; // reached only by jumps, or through the crossing check
                     }
                 } else {
                     leader[p] = true;
                 }
                 if (RegionScanner.isBranch(op) || op == JAL || op == J) {
                     int t = RegionScanner.targetIndex(indices[p], e);
-                    int tp = t >= 0 ? region.position(t) : -1;
+                    int tp = t != RegionScanner.NONE ? region.position(t) : -1;
                     if (tp >= 0) {
                         leader[tp] = true;
                     }
@@ -235,6 +247,9 @@ final class RegionEmitter {
                 }
             }
             cb.iconst_0().istore(FPC).lconst_0().lstore(NPC).iconst_0().istore(KIND);
+            if (region.side() != 0) {
+                cb.iconst_0().istore(CROSSED);
+            }
             // The MMU's TLB arrays and RAM stay the same objects while a region runs: only CSR writes,
             // traps and xRET (which all end regions) switch them (Hart.refreshTlb).
             cb.aload(H).getfield(CD_HART, "ldTlb", CD_LONG_ARRAY).astore(LDT);
@@ -272,7 +287,8 @@ final class RegionEmitter {
             Label handler = cb.newBoundLabel();
             cb.astore(EX);
             writeBack();
-            cb.aload(H).lload(VBASE).iload(FPC).loadConstant(0xffff).iand().iconst_1().ishl().i2l().ladd()
+            cb.aload(H).lload(VBASE).iload(FPC).loadConstant(0xffff).iand().loadConstant(DecodeCache.ENTRIES).isub()
+                    .iconst_1().ishl().i2l().ladd()
                     .putfield(CD_HART, "pc", CD_long);
             cb.aload(H).lload(N).iload(FPC).loadConstant(16).iushr().i2l().ladd().putfield(CD_HART, "jitFaultCount", CD_long);
             cb.aload(EX).athrow();
@@ -317,18 +333,45 @@ final class RegionEmitter {
 
         /** After an instruction that does not transfer control: continue with the one at idx {@code next}. */
         private void continueTo(int p, int next) {
-            if (p + 1 < indices.length && indices[p + 1] == next) {
+            if (p + 1 < indices.length && indices[p + 1] == next && !needsCheck(indices[p], next)) {
                 open = true;
                 return;
             }
             flush();
-            int q = next < DecodeCache.ENTRIES ? region.position(next) : -1;
+            int q = region.position(next);
             if (q >= 0) {
-                cb.goto_(labels[q]); // forward (next > this index): no budget check needed
+                edge(q, next, indices[p]); // forward (next > this index): no budget check needed
             } else {
                 exitTo((long) next << 1, EXIT_END);
             }
             open = false;
+        }
+
+        /** Whether an edge from vidx {@code from} to {@code to} enters the neighbouring page (checked at run time). */
+        private static boolean needsCheck(int from, int to) {
+            return RegionScanner.side(from) == 0 && RegionScanner.side(to) != 0;
+        }
+
+        /**
+         * Jump to region instruction tp (index t) from index idx, through the crossing check when it
+         * enters the neighbouring page (once per run; on failure exit to t, nothing of t retired).
+         */
+        private void edge(int tp, int t, int idx) {
+            if (!needsCheck(idx, t)) {
+                jumpInside(tp, t, idx);
+                return;
+            }
+            Label pass = cb.newLabel(), fail = cb.newLabel();
+            cb.iload(CROSSED).ifne(pass);
+            cb.aload(H).lload(VBASE).loadConstant((long) region.side() * DecodeCache.PAGE_BYTES).ladd()
+                    .aload(0).getfield(CD_REGION, "second", ConstantDescs.CD_byte.arrayType())
+                    .invokestatic(CD_RUNTIME, "crossInto", CROSS_INTO);
+            cb.ifeq(fail);
+            cb.iconst_1().istore(CROSSED);
+            cb.labelBinding(pass);
+            jumpInside(tp, t, idx);
+            cb.labelBinding(fail);
+            exitTo((long) t << 1, EXIT_CROSS);
         }
 
         /** Jump to region instruction tp (index t) from index idx: backward jumps check budget and requests. */
@@ -361,9 +404,9 @@ final class RegionEmitter {
                     pending++;
                     flush();
                     int t = RegionScanner.targetIndex(idx, e);
-                    int tp = t >= 0 ? region.position(t) : -1;
+                    int tp = t != RegionScanner.NONE ? region.position(t) : -1;
                     if (tp >= 0) {
-                        jumpInside(tp, t, idx);
+                        edge(tp, t, idx);
                     } else {
                         exitTo(((long) idx << 1) + imm, EXIT_BRANCH);
                     }
@@ -387,9 +430,9 @@ final class RegionEmitter {
                     pending++;
                     flush();
                     int t = RegionScanner.targetIndex(idx, e);
-                    int tp = t >= 0 ? region.position(t) : -1;
+                    int tp = t != RegionScanner.NONE ? region.position(t) : -1;
                     Label taken;
-                    if (tp >= 0 && t > idx) {
+                    if (tp >= 0 && t > idx && !needsCheck(idx, t)) {
                         taken = labels[tp];
                     } else {
                         Label stub = cb.newLabel();
@@ -398,7 +441,7 @@ final class RegionEmitter {
                         stubs.add(() -> {
                             cb.labelBinding(stub);
                             if (tp >= 0) {
-                                jumpInside(tp, t, idx);
+                                edge(tp, t, idx);
                             } else {
                                 exitTo(off, EXIT_BRANCH);
                             }
@@ -665,7 +708,7 @@ final class RegionEmitter {
         }
 
         private void faultPoint(int idx) {
-            cb.loadConstant(idx | pending << 16).istore(FPC);
+            cb.loadConstant((idx + DecodeCache.ENTRIES) | pending << 16).istore(FPC);
         }
 
         private void address(int rs1, long imm) {

@@ -26,6 +26,11 @@ final class RegionRuntime {
     // with its low bits cleared except the ones that make it misaligned checks page and alignment at
     // once (a misaligned access takes the MMU path, which handles it).
 
+    /** The crossing check of a region that spans two pages (see {@link Hart#crossInto}): 1 = go on. */
+    static int crossInto(Hart h, long vpage, byte[] bytes) {
+        return h.crossInto(vpage, bytes) ? 1 : 0;
+    }
+
     static long lb(Hart h, long va) {
         long[] t = h.ldTlb;
         int ti = ((int) (va >>> 12) & TLB_MASK) << 1;

@@ -8,16 +8,34 @@ import java.util.Arrays;
 /**
  * Finds the instructions of a region: from a hot entry of one decoded page, every instruction reachable
  * by fall-through and by direct branches and jumps whose target is in the same 4 KiB page (both
- * directions), up to a size cap, stopping at any instruction the emitter does not translate (the
- * region exits to the interpreter there). Entries not decoded yet are decoded here, exactly as the
- * interpreter would on first execution (decoding is a pure function of the page snapshot).
+ * directions) or in ONE neighbouring virtual page (the next or the previous one, whichever the code
+ * reaches first, if the hart has it decoded), up to a size cap, stopping at any instruction the
+ * emitter does not translate (the region exits to the interpreter there). Entries not decoded yet
+ * are decoded here, exactly as the interpreter would on first execution (decoding is a pure function
+ * of the page snapshot).
+ *
+ * <p>Instructions are named by their halfword index relative to the start of the region's own page
+ * ("vidx"): 0..2047 in the page itself, 2048..4095 in the next virtual page, -2048..-1 in the
+ * previous one; {@code vbase + 2 * vidx} is the pc. The neighbour's mapping and bytes are checked
+ * when the region's code crosses into it at run time (see {@link RegionEmitter}, {@link Hart#crossInto}).
  */
 final class RegionScanner {
     private RegionScanner() {
     }
 
-    /** The instructions of a region: page entry indices in ascending order and their decoded entries. */
-    record Region(int start, int[] indices, long[] entries) {
+    /** A target outside the three pages a region can cover. */
+    static final int NONE = Integer.MIN_VALUE;
+
+    /**
+     * The instructions of a region: indices (vidx, see the class comment) in ascending order and their
+     * decoded entries; {@code side} = +1/-1 when some are in the next/previous virtual page (0: none),
+     * then {@code second} is a copy of the bytes of that page they were decoded from.
+     */
+    record Region(int start, int[] indices, long[] entries, int side, byte[] second) {
+        Region(int start, int[] indices, long[] entries) {
+            this(start, indices, entries, 0, null);
+        }
+
         int size() {
             return indices.length;
         }
@@ -121,10 +139,18 @@ final class RegionScanner {
         return op == JAL || op == J || op == JALR;
     }
 
-    /** The page entry index a direct branch or jump at {@code idx} targets, or -1 if outside the page. */
+    /**
+     * The vidx a direct branch or jump at vidx {@code idx} targets, or {@link #NONE} if outside the
+     * region's page and its two neighbours.
+     */
     static int targetIndex(int idx, long e) {
         long off = ((long) idx << 1) + imm(e);
-        return off >= 0 && off < DecodeCache.PAGE_BYTES ? (int) off >>> 1 : -1;
+        return off >= -DecodeCache.PAGE_BYTES && off < 2L * DecodeCache.PAGE_BYTES ? (int) (off >> 1) : NONE;
+    }
+
+    /** Which page a vidx is in: -1 previous, 0 the region's own, +1 next. */
+    static int side(int vidx) {
+        return vidx < 0 ? -1 : vidx >= DecodeCache.ENTRIES ? 1 : 0;
     }
 
     /** The decoded entry at {@code idx}, decoding it into the page if needed; END past the page. */
@@ -140,31 +166,57 @@ final class RegionScanner {
         return e;
     }
 
-    /** The region starting at {@code start}; empty when the first instruction is not translatable. */
+    /** The region starting at {@code start} inside one page; empty when the first instruction is not translatable. */
     static Region scan(DecodeCache.Page page, int start, int maxInstructions) {
-        boolean[] seen = new boolean[DecodeCache.ENTRIES + 1];
+        return scan(page, start, maxInstructions, null, null);
+    }
+
+    /**
+     * The region starting at {@code start} of {@code page}, which may go on into {@code next} or
+     * {@code previous} (the hart's decoded pages of the neighbouring virtual pages, null if unknown):
+     * into the first of them the code reaches, not both. Empty when the first instruction is not
+     * translatable.
+     */
+    static Region scan(DecodeCache.Page page, int start, int maxInstructions, DecodeCache.Page next,
+            DecodeCache.Page previous) {
+        final int bias = DecodeCache.ENTRIES; // seen[] covers vidx -2048..4096
+        boolean[] seen = new boolean[3 * DecodeCache.ENTRIES + 1];
         int[] found = new int[Math.max(1, maxInstructions)];
         int count = 0;
+        int side = 0;
         ArrayDeque<Integer> work = new ArrayDeque<>();
         work.add(start);
-        seen[start] = true;
+        seen[start + bias] = true;
         while (!work.isEmpty() && count < maxInstructions) {
             int idx = work.poll();
-            long e = entryAt(page, idx);
+            int s = side(idx);
+            DecodeCache.Page pg = s == 0 ? page : s > 0 ? next : previous;
+            if (pg == null) {
+                continue; // the neighbour is not known: the region exits there
+            }
+            if (s != 0) {
+                if (side == 0) {
+                    side = s; // the first crossing picks the neighbour
+                }
+                if (s != side) {
+                    continue;
+                }
+            }
+            long e = entryAt(pg, idx - s * DecodeCache.ENTRIES);
             int op = op(e);
             if (!translatable(e)) {
                 continue; // the region exits to the interpreter here
             }
             found[count++] = idx;
-            int next = idx + halfwords(e);
-            if (!isJump(op) && next < DecodeCache.ENTRIES && !seen[next]) {
-                seen[next] = true;
-                work.add(next);
+            int nx = idx + halfwords(e);
+            if (!isJump(op) && nx < 2 * DecodeCache.ENTRIES && !seen[nx + bias]) {
+                seen[nx + bias] = true;
+                work.add(nx);
             }
             if (isBranch(op) || op == JAL || op == J) {
                 int t = targetIndex(idx, e);
-                if (t >= 0 && !seen[t]) {
-                    seen[t] = true;
+                if (t != NONE && !seen[t + bias]) {
+                    seen[t + bias] = true;
                     work.add(t);
                 }
             }
@@ -172,9 +224,15 @@ final class RegionScanner {
         int[] indices = Arrays.copyOf(found, count);
         Arrays.sort(indices);
         long[] entries = new long[count];
+        boolean crosses = false;
         for (int i = 0; i < count; i++) {
-            entries[i] = entryAt(page, indices[i]);
+            int s = side(indices[i]);
+            crosses |= s != 0;
+            entries[i] = entryAt(s == 0 ? page : s > 0 ? next : previous, indices[i] - s * DecodeCache.ENTRIES);
         }
-        return new Region(start, indices, entries);
+        if (!crosses) {
+            return new Region(start, indices, entries);
+        }
+        return new Region(start, indices, entries, side, (side > 0 ? next : previous).snapshot.clone());
     }
 }

@@ -415,7 +415,7 @@ class JitTest {
 
     @Test
     void regionsOfTwoPagesChainWithoutTheLoop() {
-        try (TestMachine m = both(twoPageLoop(300, new int[0], new int[0]), h -> { })) {
+        try (TestMachine m = both(twoPageLoop(300, new int[0], new int[0]), h -> h.jit.crossPages = false)) {
             assertEquals(300, m.hart.x[2]);
             assertEquals(300, m.hart.x[3]);
             assertTrue(m.hart.jit.chained > 500, "most region entries came from the region before: " + m.hart.statsLine());
@@ -426,6 +426,7 @@ class JitTest {
     @Timeout(20)
     void aChainStopsAtTheBudgetAndOnAKickWithExactCounts() throws Exception {
         try (TestMachine m = new TestMachine(FORCED)) {
+            m.hart.jit.crossPages = false; // chaining between one-page regions
             int[] code = twoPageLoop(0, new int[0], new int[0]); // x1 = 0: bne never falls through (x1 wraps)
             m.put(TestMachine.BASE, code);
             m.hart.reset(TestMachine.BASE, Hart.PRIV_M);
@@ -474,10 +475,177 @@ class JitTest {
         // translated and entered by chaining before the rewrite).
         int[] atB = {addi(4, 4, 1), sw(6, 5, 0), fenceI()};
         TestMachine.Code setup = new TestMachine.Code().li(5, TestMachine.BASE + 4L * B).li(6, addi(4, 4, 100) & 0xffff_ffffL);
-        try (TestMachine m = both(twoPageLoop(20, setup.build(), atB), h -> { })) {
+        try (TestMachine m = both(twoPageLoop(20, setup.build(), atB), h -> h.jit.crossPages = false)) {
             assertEquals(1 + 19 * 100, m.hart.x[4], "the first pass ran the old instruction, the others the new one");
             assertEquals(20, m.hart.x[3]);
             assertTrue(m.hart.jit.chained > 0, "regions chained between the two pages: " + m.hart.statsLine());
+        }
+    }
+
+    // ---- regions that go on into the next or previous virtual page ----
+
+    /** Words of {@code code} placed at byte offsets: {offset, word, offset, word, ...}; NOPs elsewhere. */
+    private static int[] layout(int words, int... offsetAndWord) {
+        int[] code = new int[words];
+        Arrays.fill(code, addi(0, 0, 0));
+        for (int i = 0; i < offsetAndWord.length; i += 2) {
+            code[offsetAndWord[i] / 4] = offsetAndWord[i + 1];
+        }
+        return code;
+    }
+
+    @Test
+    void aLoopSpanningTwoPagesRunsInOneRegionEnteredFromTheFirstPage() {
+        // BASE: reach the second page first (by jalr, which regions do not follow), so that the loop
+        // head at 0xff0 is translated while the hart knows the next page: one region for the loop.
+        int[] setup = new TestMachine.Code().li(1, 300).li(5, TestMachine.BASE + 0x1800).li(6, TestMachine.BASE + 0xff0)
+                .add(jalr(31, 5, 0)).build();
+        int[] code = layout(0x1818 / 4, 0xff0, addi(2, 2, 1), 0xff4, addi(1, 1, -1), 0x1000, addi(3, 3, 1), 0x1004,
+                bne(1, 0, 0xff0 - 0x1004), 0x1008, jal(0, 0x1810 - 0x1008));
+        System.arraycopy(setup, 0, code, 0, setup.length);
+        code[0x1800 / 4] = jalr(31, 6, 0);
+        code[0x1810 / 4] = addi(4, 0, 7); // then the ebreak exec appends
+        try (TestMachine m = both(code, h -> { })) {
+            assertEquals(300, m.hart.x[2]);
+            assertEquals(300, m.hart.x[3]);
+            assertEquals(7, m.hart.x[4]);
+            assertTrue(m.hart.jit.twoPage > 0, m.hart.statsLine());
+            assertTrue(m.hart.jit.entries < 20, "the loop does not leave its region: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void aLoopSpanningTwoPagesRunsInOneRegionEnteredFromTheSecondPage() {
+        // Entered at 0x1000 (second page); its body goes on at 0xff0 in the previous page and falls back.
+        int[] setup = new TestMachine.Code().li(1, 300).li(5, TestMachine.BASE + 0x1000).add(jalr(31, 5, 0)).build();
+        int[] code = layout(0x1014 / 4, 0xff0, addi(2, 2, 1), 0xff4, addi(1, 1, -1), 0xff8, beq(1, 0, 0x100c - 0xff8),
+                0x1000, addi(3, 3, 1), 0x1004, jal(0, 0xff0 - 0x1004), 0x100c, addi(4, 0, 7));
+        System.arraycopy(setup, 0, code, 0, setup.length);
+        try (TestMachine m = both(code, h -> { })) {
+            assertEquals(300, m.hart.x[2]);
+            assertEquals(300, m.hart.x[3]);
+            assertTrue(m.hart.jit.twoPage > 0, m.hart.statsLine());
+            assertTrue(m.hart.jit.entries < 20, "the loop does not leave its region: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void withCrossPagesOffTheSameLoopExitsAtEveryCrossing() {
+        // the counterpart of the test above: shows that its entry count measures the feature
+        int[] setup = new TestMachine.Code().li(1, 300).li(5, TestMachine.BASE + 0x1000).add(jalr(31, 5, 0)).build();
+        int[] code = layout(0x1014 / 4, 0xff0, addi(2, 2, 1), 0xff4, addi(1, 1, -1), 0xff8, beq(1, 0, 0x100c - 0xff8),
+                0x1000, addi(3, 3, 1), 0x1004, jal(0, 0xff0 - 0x1004), 0x100c, addi(4, 0, 7));
+        System.arraycopy(setup, 0, code, 0, setup.length);
+        try (TestMachine m = both(code, h -> h.jit.crossPages = false)) {
+            assertEquals(300, m.hart.x[3]);
+            assertEquals(0, m.hart.jit.twoPage);
+            assertTrue(m.hart.jit.entries > 500, m.hart.statsLine());
+        }
+    }
+
+    // Sv39 layout of the paging tests: S-mode code at virtual V0 (physical P0) and V1 (P1 or P2),
+    // the leaf page table mapped at V0 + 0x2000 so that S-mode can rewrite V1's PTE itself.
+    private static final long ROOT = TestMachine.BASE + 0x20_0000, L1 = ROOT + 0x1000, L0 = ROOT + 0x2000,
+            P0 = TestMachine.BASE + 0x30_0000, P1 = P0 + 0x1000, P2 = P0 + 0x2000, MHANDLER = TestMachine.BASE + 0x1000,
+            V0 = 0x4000_0000L, V1 = V0 + 0x1000;
+    private static final int PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_A = 64, PTE_D = 128;
+
+    private static long pte(long phys, int flags) {
+        return (phys >>> 12) << 10 | flags;
+    }
+
+    /** S code of the second page: +1 (P1) or +100 (P2) per pass; at x1 == x7 to the change at V0+0x100. */
+    private static void secondPage(TestMachine m, long phys, int increment) {
+        m.put(phys, addi(3, 3, increment), beq(1, 7, (int) (V0 + 0x100 - (V1 + 4))), bne(1, 0, (int) (V0 + 0xff0 - (V1 + 8))),
+                EBREAK);
+        m.put(phys + 0x800, jalr(31, 11, 0));
+    }
+
+    /**
+     * A loop from V0+0xff0 into V1 and back, 20 passes; when x1 reaches 10 the code at V0+0x100
+     * ({@code change}) changes V1 (its PTE at x9 gets x8, or its bytes) and returns to the loop head
+     * by jalr (x11), which enters the two-page region translated before the change. S-mode starts at
+     * V1+0x800 (a jalr to the loop head) so that the hart knows V1 when the loop head is translated.
+     * Runs on the interpreter and the JIT harts and compares them.
+     */
+    private static TestMachine pagedLoop(int v1Flags, long x8, long x9, int... change) {
+        long satp = (8L << 60) | (ROOT >>> 12);
+        int[] prologue = new TestMachine.Code().li(5, MHANDLER).add(csrw(MTVEC, 5)).li(5, satp).add(csrw(SATP, 5))
+                .li(5, 1L << 11).add(csrrs(0, MSTATUS, 5)).li(5, V1 + 0x800).add(csrw(MEPC, 5))
+                .li(1, 20).li(7, 10).li(8, x8).li(9, x9).li(11, V0 + 0xff0).add(MRET).build();
+        Consumer<TestMachine> setup = m -> {
+            m.store64(ROOT + 8, pte(L1, PTE_V)); // VPN2 = 1
+            m.store64(L1, pte(L0, PTE_V));
+            m.store64(L0, pte(P0, PTE_V | PTE_R | PTE_X | PTE_A | PTE_D));
+            m.store64(L0 + 8, pte(P1, PTE_V | v1Flags | PTE_A | PTE_D));
+            m.store64(L0 + 16, pte(L0, PTE_V | PTE_R | PTE_W | PTE_A | PTE_D));
+            m.put(P0 + 0xff0, addi(2, 2, 1), addi(1, 1, -1), addi(0, 0, 0), addi(0, 0, 0));
+            m.put(P0 + 0x100, change);
+            secondPage(m, P1, 1);
+            secondPage(m, P2, 100);
+            m.put(MHANDLER, EBREAK);
+        };
+        TestMachine interp = new TestMachine(INTERPRETER);
+        TestMachine jit = new TestMachine(FORCED);
+        try (interp; TestMachine inline = new TestMachine(FORCED)) {
+            inline.hart.jit.inlineMemory = true;
+            for (TestMachine m : new TestMachine[] {interp, jit, inline}) {
+                setup.accept(m);
+                m.exec(prologue);
+            }
+            assertSameState(interp, jit);
+            assertSameState(interp, inline);
+            for (TestMachine m : new TestMachine[] {interp, jit, inline}) {
+                assertEquals(m.ram.getLong(L0 + 8 - TestMachine.BASE), interp.ram.getLong(L0 + 8 - TestMachine.BASE));
+                assertEquals(m.ram.getInt(P1 - TestMachine.BASE), interp.ram.getInt(P1 - TestMachine.BASE));
+            }
+            assertTrue(jit.hart.jit.twoPage > 0, "the loop was translated as one region: " + jit.hart.statsLine());
+        } catch (RuntimeException | Error e) {
+            jit.close();
+            throw e;
+        }
+        return jit;
+    }
+
+    @Test
+    void aRegionWhoseSecondPageIsRemappedRunsTheNewCode() {
+        try (TestMachine m = pagedLoop(PTE_R | PTE_X, pte(P2, PTE_V | PTE_R | PTE_X | PTE_A | PTE_D), V0 + 0x2008,
+                sd(8, 9, 0), sfenceVma(0, 0), jalr(31, 11, 0))) {
+            assertEquals(20, m.hart.x[2]);
+            assertEquals(10 + 10 * 100, m.hart.x[3], "10 passes through P1, 10 through P2");
+            assertEquals(Hart.PRIV_S, m.hart.priv);
+            assertTrue(m.hart.jitExits[RegionEmitter.EXIT_CROSS] > 0, "the crossing check failed once: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
+    void aRegionWhoseSecondPageBecomesNonExecutableTrapsAtTheCrossing() {
+        try (TestMachine m = pagedLoop(PTE_R | PTE_X, pte(P1, PTE_V | PTE_R | PTE_A | PTE_D), V0 + 0x2008,
+                sd(8, 9, 0), sfenceVma(0, 0), jalr(31, 11, 0))) {
+            assertEquals(12, m.hart.mcause, "instruction page fault");
+            assertEquals(V1, m.hart.mepc);
+            assertEquals(V1, m.hart.mtval);
+            assertEquals(10, m.hart.x[3]);
+            assertEquals(11, m.hart.x[2], "the pass that faults ran its first-page part");
+        }
+    }
+
+    @Test
+    void aRegionWhoseSecondPageIsUnmappedTrapsAtTheCrossing() {
+        try (TestMachine m = pagedLoop(PTE_R | PTE_X, 0, V0 + 0x2008, sd(8, 9, 0), sfenceVma(0, 0), jalr(31, 11, 0))) {
+            assertEquals(12, m.hart.mcause, "instruction page fault");
+            assertEquals(V1, m.hart.mepc);
+            assertEquals(V1, m.hart.mtval);
+            assertEquals(10, m.hart.x[3]);
+        }
+    }
+
+    @Test
+    void aRegionWhoseSecondPageIsRewrittenAndFencedRunsTheNewCode() {
+        try (TestMachine m = pagedLoop(PTE_R | PTE_W | PTE_X, addi(3, 3, 100) & 0xffff_ffffL, V1, sw(8, 9, 0), fenceI(),
+                jalr(31, 11, 0))) {
+            assertEquals(10 + 10 * 100, m.hart.x[3], "10 passes of the old code, 10 of the new");
+            assertTrue(m.hart.jitExits[RegionEmitter.EXIT_CROSS] > 0, "the crossing check failed once: " + m.hart.statsLine());
         }
     }
 }
