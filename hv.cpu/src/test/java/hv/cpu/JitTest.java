@@ -530,6 +530,24 @@ class JitTest {
     }
 
     @Test
+    void aLoadFaultInThePreviousPagePartOfARegionIsPrecise() {
+        // the region starts at 0x1000; the faulting load is at 0xffc, in the page before (negative index)
+        int[] setup = new TestMachine.Code().li(10, 8).li(5, TestMachine.BASE + 0x1014).add(csrw(MTVEC, 5)).li(1, 300)
+                .li(5, TestMachine.BASE + 0x1000).add(jalr(31, 5, 0)).build();
+        int[] code = layout(0x1014 / 4, 0xff0, addi(2, 2, 1), 0xff4, addi(1, 1, -1), 0xff8, beq(1, 0, 0x100c - 0xff8),
+                0xffc, ld(9, 10, 0), 0x1000, addi(3, 3, 1), 0x1004, jal(0, 0xff0 - 0x1004), 0x100c, addi(4, 0, 7));
+        System.arraycopy(setup, 0, code, 0, setup.length);
+        try (TestMachine m = both(code, h -> { })) {
+            assertEquals(5, m.hart.mcause, "load access fault");
+            assertEquals(TestMachine.BASE + 0xffc, m.hart.mepc);
+            assertEquals(1, m.hart.x[3]);
+            assertEquals(1, m.hart.x[2]);
+            assertTrue(m.hart.jit.twoPage > 0, m.hart.statsLine());
+            assertEquals(1, m.hart.jitExits[RegionEmitter.EXIT_FAULT], "the fault came from the region: " + m.hart.statsLine());
+        }
+    }
+
+    @Test
     void withCrossPagesOffTheSameLoopExitsAtEveryCrossing() {
         // the counterpart of the test above: shows that its entry count measures the feature
         int[] setup = new TestMachine.Code().li(1, 300).li(5, TestMachine.BASE + 0x1000).add(jalr(31, 5, 0)).build();
