@@ -233,6 +233,6 @@ final class RegionScanner {
         if (!crosses) {
             return new Region(start, indices, entries);
         }
-        return new Region(start, indices, entries, side, (side > 0 ? next : previous).snapshot.clone());
+        return new Region(start, indices, entries, side, (side > 0 ? next : previous).frozenSnapshot());
     }
 }
