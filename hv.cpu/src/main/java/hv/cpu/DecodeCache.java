@@ -43,10 +43,13 @@ final class DecodeCache {
         /** Entries into each entry index counted by {@link Jit} (null until profiled). */
         char[] heat;
         /**
-         * The last region page image ({@link CompiledRegion#second}) found equal to this page's bytes,
-         * so that a region's crossing check compares 4 KiB only once; reset when the bytes change.
+         * The last two region page images ({@link CompiledRegion#second}; regions shared between harts
+         * bring other harts' copies) found equal to this page's bytes, and the last one found
+         * different, so that a region's crossing check compares 4 KiB only once per image and page
+         * version (a region of a shared page whose neighbour differs per process, e.g. user code,
+         * would otherwise compare at every run); reset when the bytes change.
          */
-        byte[] matchedBytes;
+        byte[] matchedBytes, matchedBytes2, mismatchedBytes;
         /** A copy of the snapshot shared by the regions that cross into this page version; reset when the bytes change. */
         private byte[] frozen;
         /** The RAM page's write generation when the snapshot was known equal to RAM. */
@@ -150,7 +153,7 @@ final class DecodeCache {
                 Arrays.fill(p.code, 0, ENTRIES, 0L);
                 p.regions = null; // translated code goes with the decoded entries it came from
                 p.heat = null;
-                p.matchedBytes = null;
+                p.matchedBytes = p.matchedBytes2 = p.mismatchedBytes = null;
                 p.frozen = null;
                 pagesCleared++;
             }

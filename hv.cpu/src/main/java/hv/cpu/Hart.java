@@ -1607,12 +1607,17 @@ public final class Hart {
             jumpCode[j] = p.code;
             jumpPage[j] = p;
         }
-        if (p.matchedBytes == bytes) {
+        if (p.matchedBytes == bytes || p.matchedBytes2 == bytes) {
             return true;
         }
-        if (!java.util.Arrays.equals(p.snapshot, bytes)) {
+        if (p.mismatchedBytes == bytes) {
             return false;
         }
+        if (!java.util.Arrays.equals(p.snapshot, bytes)) {
+            p.mismatchedBytes = bytes;
+            return false;
+        }
+        p.matchedBytes2 = p.matchedBytes;
         p.matchedBytes = bytes;
         return true;
     }
