@@ -48,6 +48,18 @@ class VcpuAssistHubTest {
         }
     }
 
+    /** A drain that counts its runs and, while {@code flood} holds, asks for another (a full batch and more waiting). */
+    private VcpuAssist.Trigger floodingDrain(AtomicBoolean flood, AtomicLong runs) {
+        AtomicReference<VcpuAssist.Trigger> self = new AtomicReference<>();
+        self.set(hub.register("flood", () -> {
+            runs.incrementAndGet();
+            if (flood.get()) {
+                self.get().request();
+            }
+        }));
+        return self.get();
+    }
+
     /** Builds vCPUs on {@code harts}, binds the hub to them (as Machine does), then starts them. */
     private void start(Hart... harts) {
         for (Hart h : harts) {
@@ -226,17 +238,11 @@ class VcpuAssistHubTest {
     void aDrainThatKeepsAskingDoesNotHoldItsVcpu() throws Exception {
         AtomicBoolean flood = new AtomicBoolean(true);
         AtomicLong runs = new AtomicLong();
-        AtomicReference<VcpuAssist.Trigger> self = new AtomicReference<>();
-        self.set(hub.register("flood", () -> {
-            runs.incrementAndGet();
-            if (flood.get()) {
-                self.get().request(); // a full batch and more waiting
-            }
-        }));
+        VcpuAssist.Trigger trigger = floodingDrain(flood, runs);
         start(busy(0));
         VcpuThread v = vcpus.getFirst();
         try {
-            self.get().request();
+            trigger.request();
             await(() -> runs.get() > 100, 2000, "the drain runs");
             v.send(new VcpuThread.Command.Pause());
             await(v::quiescent, 1000, "the flooded vCPU takes its pause command");
@@ -254,17 +260,11 @@ class VcpuAssistHubTest {
     void aDrainThatKeepsAskingLeavesTheGuestRunning() throws Exception {
         AtomicBoolean flood = new AtomicBoolean(true);
         AtomicLong runs = new AtomicLong();
-        AtomicReference<VcpuAssist.Trigger> self = new AtomicReference<>();
-        self.set(hub.register("flood", () -> {
-            runs.incrementAndGet();
-            if (flood.get()) {
-                self.get().request();
-            }
-        }));
+        VcpuAssist.Trigger trigger = floodingDrain(flood, runs);
         start(busy(0));
         Hart hart = vcpus.getFirst().hart();
         try {
-            self.get().request();
+            trigger.request();
             await(() -> runs.get() > 100, 2000, "the drain runs");
             long before = hart.retired;
             long runsBefore = runs.get();
