@@ -80,6 +80,12 @@ public final class Virtqueue {
     private int usedIdx;
     private int signalledUsed;
     private boolean signalledValid;
+    /**
+     * Available-ring entries popped since the device last wrote a used element: the most that
+     * {@link #giveBack} may rewind, because none of them can be in the used ring. Not saved: a
+     * restored device holds no chains.
+     */
+    private int poppedSinceUsed;
 
     Virtqueue(Host host, int index, int maxSize) {
         this.host = host;
@@ -169,6 +175,7 @@ public final class Virtqueue {
         usedIdx = 0;
         signalledUsed = 0;
         signalledValid = false;
+        poppedSinceUsed = 0;
         broken = false;
         layout = new Layout(n, descAddr, availAddr, usedAddr,
                 (features & VirtioFeatures.RING_INDIRECT_DESC) != 0, (features & VirtioFeatures.RING_EVENT_IDX) != 0);
@@ -187,6 +194,7 @@ public final class Virtqueue {
         usedIdx = 0;
         signalledUsed = 0;
         signalledValid = false;
+        poppedSinceUsed = 0;
     }
 
     private static boolean inRam(GuestMemory mem, long address, long length) {
@@ -236,6 +244,9 @@ public final class Virtqueue {
                 }
                 int head = mem.readU16(l.avail + 4 + 2L * (lastAvail & (l.size - 1))) & 0xffff;
                 lastAvail = (lastAvail + 1) & 0xffff;
+                if (poppedSinceUsed < l.size) {
+                    poppedSinceUsed++; // never more than a ring's worth can be given back
+                }
                 if (head >= l.size) {
                     markBroken(VirtioError.BAD_HEAD_INDEX, "queue " + index + ": head " + head + " >= size " + l.size);
                     return null;
@@ -383,6 +394,7 @@ public final class Virtqueue {
             }
             mem.releaseFence(); // the elements are visible before the index that publishes them (2.7.8)
             usedIdx = (usedIdx + count) & 0xffff;
+            poppedSinceUsed = 0;
             mem.writeU16(l.used + 2, (short) usedIdx);
         } catch (GuestMemoryException e) {
             markBroken(VirtioError.RING_ACCESS, "queue " + index + ": " + e.getMessage());
@@ -395,7 +407,31 @@ public final class Virtqueue {
         mem.writeU32(elem + 4, len);
         mem.releaseFence(); // the element is visible before the index that publishes it (2.7.8)
         usedIdx = (usedIdx + 1) & 0xffff;
+        poppedSinceUsed = 0;
         mem.writeU16(l.used + 2, (short) usedIdx);
+    }
+
+    /**
+     * Gives back the last {@code count} chains popped, unused, so that the next pops return them
+     * again, in the same order. virtio 1.2 has no such operation for the driver to see, but the
+     * device alone owns its last_avail_idx (2.7.13.3 only tells the driver what it may reuse once
+     * it is in the used ring): stepping it back over entries the driver still counts as
+     * outstanding is invisible to the driver, as long as none of those chains was completed.
+     * Hence the check is conservative: it is refused when any used element was written since
+     * those chains were popped (the device cannot tell whose it was), or when fewer were popped.
+     * A device uses it to hand back chains it holds when it is paused for a snapshot, where the
+     * saved last_avail_idx would otherwise be past buffers nobody holds any more.
+     *
+     * @return true when the queue was rewound; false (nothing changed) when it is refused
+     */
+    public boolean giveBack(int count) {
+        Layout l = layout;
+        if (l == null || broken || count < 0 || count > poppedSinceUsed) {
+            return false;
+        }
+        lastAvail = (lastAvail - count) & 0xffff;
+        poppedSinceUsed -= count;
+        return true;
     }
 
     /**
@@ -492,6 +528,7 @@ public final class Virtqueue {
         usedIdx = ui & 0xffff;
         signalledUsed = su & 0xffff;
         signalledValid = sv;
+        poppedSinceUsed = 0; // a restored device holds nothing it could give back
         broken = wasBroken;
     }
 }
