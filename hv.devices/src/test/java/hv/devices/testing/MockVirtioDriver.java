@@ -173,6 +173,31 @@ public final class MockVirtioDriver {
         return queues[q];
     }
 
+    /**
+     * Takes over {@code other}'s view of its rings and heap, as the same guest driver running on
+     * after its VM was snapshotted and restored into another device (the guest RAM copied over
+     * by the test).
+     */
+    public void continueFrom(MockVirtioDriver other) {
+        for (int i = 0; i < queues.length; i++) {
+            Queue o = other.queues[i];
+            if (o == null) {
+                queues[i] = null;
+                continue;
+            }
+            Queue q = new Queue();
+            q.size = o.size;
+            q.desc = o.desc;
+            q.avail = o.avail;
+            q.used = o.used;
+            q.nextFree = o.nextFree;
+            q.availIdx = o.availIdx;
+            q.lastUsed = o.lastUsed;
+            queues[i] = q;
+        }
+        heap = other.heap;
+    }
+
     public void driverOk() {
         reg(0x70, status() | DRIVER_OK);
     }

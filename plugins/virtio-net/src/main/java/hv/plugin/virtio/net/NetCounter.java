@@ -15,6 +15,11 @@ enum NetCounter {
     RX_MERGED_FRAMES,
     /** Receive buffers too small for any frame (a driver bug): given back to the guest empty. */
     RX_BAD_BUFFERS,
+    /**
+     * Pauses (snapshots) at which held receive chains could not be given back to the ring; a
+     * snapshot taken then loses them (docs/snapshot-migration.md, Limits).
+     */
+    RX_CHAINS_KEPT_AT_PAUSE,
     /** Frames the guest transmitted and the backend accepted. */
     TX_FRAMES,
     TX_BYTES,

@@ -147,6 +147,23 @@ final class RxWriter {
         heldCount -= count;
     }
 
+    /**
+     * Gives the held chains back to {@code queue} ({@link Virtqueue#giveBack}) so that they are
+     * popped again, in order, by this device after it resumes or by the device a snapshot is
+     * restored into; the saved ring index would otherwise be past buffers nobody holds.
+     *
+     * @return how many chains stay held because the queue refused (a used element was written
+     *         after they were popped: a bad buffer between them, or a frame completed with some
+     *         of the chains held for a bigger one); 0 normally
+     */
+    int giveBack(Virtqueue queue) {
+        if (heldCount == 0 || !queue.giveBack(heldCount)) {
+            return heldCount;
+        }
+        clear();
+        return 0;
+    }
+
     /** Forgets the held chains (device reset: the ring they came from is gone). */
     void clear() {
         for (int i = 0; i < heldCount; i++) {

@@ -236,10 +236,27 @@ final class VirtioNetDevice implements VirtioDevice {
         }
     }
 
+    /**
+     * Stops the worker, then gives the receive chains it holds for a frame still waiting for more
+     * buffers (mergeable buffers, {@link RxWriter}) back to the receive queue: a snapshot taken
+     * now saves a ring index before them, so the restored device pops them again instead of the
+     * guest's ring shrinking for good. Here the give-back runs on the pausing thread, which is
+     * safe only because the worker is stopped (its pause is the hand-over); on resume the worker
+     * pops them again when the guest posts more buffers.
+     */
     @Override
     public void pause() {
         if (!worker.pause()) {
             log.log(System.Logger.Level.WARNING, name + ": worker did not pause within its timeout");
+            return; // the worker may still be running: leave its chains alone
+        }
+        VirtioContext c = ctx;
+        if (c != null && open) {
+            int kept = rxWriter.giveBack(c.queue(RX_QUEUE));
+            if (kept > 0) {
+                counters.inc(NetCounter.RX_CHAINS_KEPT_AT_PAUSE);
+                log.log(System.Logger.Level.DEBUG, () -> name + ": " + kept + " receive chains could not be given back at pause");
+            }
         }
     }
 

@@ -200,6 +200,82 @@ class MergeableRxBuffersTest {
         }
     }
 
+    /**
+     * A frame waits with the NIC holding the two receive chains it popped for it; the device is
+     * paused and saved (a snapshot), and restored into a new device over a copy of the guest's RAM.
+     * The restored NIC pops those two chains again: a frame that needs them and one more buffer
+     * lands in all three, in the order posted, and none is missing from the guest's ring. The
+     * source, resumed, does the same with the frame that was still waiting in it.
+     */
+    @Test
+    void chainsHeldForAWaitingFrameSurviveASnapshotAndAreUsedByTheRestoredNic() throws Exception {
+        try (NicRig src = new NicRig("", io); NicRig dst = new NicRig("", io)) {
+            int q = VirtioNetDevice.RX_QUEUE;
+            src.up(16);
+            Posted first = post(src, 1000);
+            Posted second = post(src, 1000);
+            byte[] f = NicRig.frame(2500, 5); // 12 + 2500 bytes: 1000 + 1000 + 512
+            offer(src, f);
+            // EVENT_IDX: the NIC writes avail_event = its last_avail_idx once it has popped all it
+            // could; 2 means it took both chains and holds them for the frame.
+            long availEvent = src.driver.queue(q).used + 4 + 8L * 16;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ByteBuffer.wrap(src.ram.get(availEvent, 2)).order(ByteOrder.LITTLE_ENDIAN).getShort(0) != 2) {
+                assertTrue(System.nanoTime() < deadline, "the NIC never popped the two chains");
+                Thread.onSpinWait();
+            }
+            assertEquals(0, src.driver.usedIdx(q), "two buffers cannot take the frame: it waits");
+
+            hv.devices.testing.MemoryState saved = new hv.devices.testing.MemoryState();
+            src.device.pause();
+            src.device.saveState(saved);
+
+            dst.ram.put(dst.ram.base(), src.ram.get(src.ram.base(), (int) src.ram.size()));
+            dst.driver.continueFrom(src.driver);
+            dst.device.pause();
+            dst.device.restoreState(saved.reader(), dst.device.stateVersion());
+            dst.device.resume();
+            deadline = System.nanoTime() + 5_000_000_000L;
+            while (!dst.nic.receiving()) {
+                assertTrue(System.nanoTime() < deadline, "the restored NIC never reopened its session");
+                Thread.onSpinWait();
+            }
+            // The frame that waited in the source was not the guest's yet (lost like a frame on
+            // the wire); the peer sends it again.
+            offer(dst, f);
+            Posted third = post(dst, 1000);
+            Used[] u = {dst.driver.waitUsed(q), dst.driver.waitUsed(q), dst.driver.waitUsed(q)};
+            for (Used x : u) {
+                assertNotNull(x, "the restored NIC found the two chains the source held");
+            }
+            assertEquals(first.head, u[0].id());
+            assertEquals(second.head, u[1].id());
+            assertEquals(third.head, u[2].id());
+            assertEquals(1000, u[0].len());
+            assertEquals(1000, u[1].len());
+            assertEquals(512, u[2].len());
+            assertEquals(3, numBuffers(dst, first.addr));
+            assertEquals(3, dst.driver.usedIdx(q), "every buffer accounted for, none completed twice");
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            got.writeBytes(dst.ram.get(first.addr + 12, 988));
+            got.writeBytes(dst.ram.get(second.addr, 1000));
+            got.writeBytes(dst.ram.get(third.addr, 512));
+            assertArrayEquals(f, got.toByteArray());
+
+            // The source goes on (a snapshot of a running VM): its frame still waits and now
+            // takes the two chains given back at the pause plus a new one.
+            src.device.resume();
+            Posted srcThird = post(src, 1000);
+            Used[] s = {src.driver.waitUsed(q), src.driver.waitUsed(q), src.driver.waitUsed(q)};
+            assertNotNull(s[2], "the resumed source delivered its waiting frame");
+            assertEquals(first.head, s[0].id());
+            assertEquals(second.head, s[1].id());
+            assertEquals(srcThird.head, s[2].id());
+            assertEquals(3, numBuffers(src, first.addr));
+            assertEquals(0L, src.nic.counters().get("rx_chains_kept_at_pause"));
+        }
+    }
+
     @Test
     void aFrameTheWholeRingCannotHoldIsDroppedAndTheBuffersServeTheNextFrames() throws Exception {
         try (NicRig r = new NicRig("", io)) {
