@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * those are completed as one group ({@link Virtqueue#addUsedGroup}) because the driver, on
  * seeing the first, takes the other num_buffers - 1 from the used ring at once (a driver that
  * found them missing would drop the frame). Chains popped but not needed yet (the room was not
- * enough and the guest had no more buffers) are held for the next attempt. A frame that even
+ * enough and the guest had no more buffers) are held for the next attempt, and given back to the
+ * queue when the device pauses ({@link #giveBack}), so that a snapshot does not lose them. A frame that even
  * the whole ring cannot hold is dropped. Used lengths are what was really written, never what
  * the driver claimed the buffers hold.
  */
