@@ -6,9 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
-import static hv.it.LauncherAssertions.assertNoStackTrace;
+import static hv.it.LauncherAssertions.assertBadInput;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,12 +85,4 @@ class BadInputTest {
         assertBadInput(Hv.run("run", "--kernel", kernel.toString(), "--memory", "1K"), "--memory");
     }
 
-    private static void assertBadInput(Hv.Result r, String named) {
-        assertNoStackTrace(r);
-        assertEquals(3, r.exit(), r::toString);
-        assertEquals("", r.out(), r::toString);
-        List<String> err = r.errLines();
-        assertTrue(!err.isEmpty() && err.stream().allMatch(l -> l.startsWith("hv: ")), () -> "every stderr line starts with 'hv: ':\n" + r);
-        assertTrue(err.get(err.size() - 1).contains(named), () -> "the last line should name '" + named + "':\n" + r);
-    }
 }

@@ -28,6 +28,19 @@ final class LauncherAssertions {
     }
 
     /**
+     * Bad configuration or input: exit 3, nothing on stdout, every stderr line an {@code hv: ...}
+     * line, the last one naming {@code named} (the option, file or section at fault).
+     */
+    static void assertBadInput(Hv.Result r, String named) {
+        assertNoStackTrace(r);
+        assertEquals(3, r.exit(), r::toString);
+        assertEquals("", r.out(), r::toString);
+        List<String> err = r.errLines();
+        assertTrue(!err.isEmpty() && err.stream().allMatch(l -> l.startsWith("hv: ")), () -> "every stderr line starts with 'hv: ':\n" + r);
+        assertTrue(err.get(err.size() - 1).contains(named), () -> "the last line should name '" + named + "':\n" + r);
+    }
+
+    /**
      * A usage error: exit 2, nothing on stdout, and on stderr exactly one {@code hv: ...} line that
      * names the offending argument, then a usage hint that is itself a working command.
      */

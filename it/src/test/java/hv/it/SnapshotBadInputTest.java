@@ -12,9 +12,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import static hv.it.LauncherAssertions.assertBadInput;
 import static hv.it.LauncherAssertions.assertNoStackTrace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,12 +103,4 @@ class SnapshotBadInputTest {
         return b.toByteArray();
     }
 
-    private static void assertBadInput(Hv.Result r, String named) {
-        assertNoStackTrace(r);
-        assertEquals(3, r.exit(), r::toString);
-        assertEquals("", r.out(), r::toString);
-        List<String> err = r.errLines();
-        assertTrue(!err.isEmpty() && err.stream().allMatch(l -> l.startsWith("hv: ")), () -> "every stderr line starts with 'hv: ':\n" + r);
-        assertTrue(err.get(err.size() - 1).contains(named), () -> "the last line should name '" + named + "':\n" + r);
-    }
 }
