@@ -61,7 +61,7 @@ public final class VcpuAssistHub implements VcpuAssist {
         }
     }
 
-    private void wakeFor(Registration r) {
+    private void wakeFor() {
         pending = true;
         Thread me = Thread.currentThread();
         List<VcpuThread> vs = vcpus;
@@ -115,7 +115,7 @@ public final class VcpuAssistHub implements VcpuAssist {
         @Override
         public void request() {
             requested = true;
-            wakeFor(this);
+            wakeFor();
         }
 
         /**
@@ -141,7 +141,7 @@ public final class VcpuAssistHub implements VcpuAssist {
                 running.set(false);
             }
             if (requested) {
-                wakeFor(this);
+                wakeFor();
             }
         }
     }

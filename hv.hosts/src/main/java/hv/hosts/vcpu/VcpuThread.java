@@ -183,7 +183,7 @@ public final class VcpuThread implements Runnable {
     /** Sends a command; safe from any thread. Returns false if the mailbox is full (caller retries). */
     public boolean post(Command command) {
         boolean ok = mailbox.offer(command);
-        wake();
+        nudge();
         return ok;
     }
 
@@ -209,10 +209,6 @@ public final class VcpuThread implements Runnable {
 
     /** Wakes the thread from WFI or a park (or ends its hart's run at the next block boundary). Any thread. */
     public void nudge() {
-        wake();
-    }
-
-    private void wake() {
         hart.kick();
         Thread t = thread;
         if (t != null) {
